@@ -1,0 +1,50 @@
+// What a ser_handle is, and the guard every exported function runs its body in.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "chainerser/chainerser.h"
+#include "core/deserializer.h"
+#include "core/error.h"
+#include "core/serializer.h"
+
+struct ser_handle {
+    std::unique_ptr<chainerser::AbstractSerializer> writer;  // exactly one of writer / reader
+    std::unique_ptr<chainerser::AbstractDeserializer> reader;
+    bool root = false;
+    std::vector<std::string> keys;  // ser_key_at's storage, filled on first use
+    bool keys_listed = false;
+};
+
+namespace chainerser {
+
+// Sets this thread's message and returns code.
+int set_error(int code, const std::string &message) noexcept;
+void clear_error() noexcept;
+
+// Runs body, turning every exception into a status code and message. Never throws.
+template <class Body>
+int guarded(Body &&body) noexcept {
+    clear_error();
+    try {
+        body();
+        return SER_OK;
+    } catch (const std::bad_alloc &) {
+        return set_error(SER_ENOMEM, "out of memory");
+    } catch (const Error &e) {
+        return set_error(e.code(), e.what());
+    } catch (const std::exception &e) {
+        return set_error(SER_EINTERNAL, std::string("internal error: ") + e.what());
+    } catch (...) {
+        return set_error(SER_EINTERNAL, "internal error: unknown exception");
+    }
+}
+
+// Argument checks shared by the entry points; each throws SER_EINVAL naming the argument.
+void require(bool ok, const char *what);
+AbstractSerializer &writer_of(ser_handle *h);
+AbstractDeserializer &reader_of(ser_handle *h);
+
+}  // namespace chainerser

@@ -1,0 +1,8 @@
+// The HDF5 backend's entry in the backend table.
+#pragma once
+
+#include "core/backends.h"
+
+namespace chainerser {
+extern const Backend kHdf5Backend;
+}

@@ -1,0 +1,8 @@
+#include "npz/npz_backend.h"
+
+#include "npz/npz_deserializer.h"
+#include "npz/npz_serializer.h"
+
+namespace chainerser {
+const Backend kNpzBackend = {"npz", &NpzSerializer::create, &NpzDeserializer::open};
+}

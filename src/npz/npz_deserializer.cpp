@@ -1,0 +1,130 @@
+#include "npz/npz_deserializer.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "core/error.h"
+#include "npz/none_pickle.h"
+#include "npz/npy_header.h"
+#include "npz/zip_reader.h"
+
+namespace chainerser {
+
+namespace {
+// A None member is a small pickle; anything larger is some other object array.
+constexpr uint64_t kMaxNonePickle = 4096;
+}  // namespace
+
+struct NpzDeserializer::Archive {
+    std::unique_ptr<ZipReader> zip;
+    std::map<std::string, uint64_t> index;  // key -> member
+    std::vector<std::string> keys;          // sorted
+    std::mutex mutex;
+    struct Parsed {
+        ArrayMeta meta;
+        uint64_t data_offset;
+    };
+    std::map<std::string, Parsed> headers;  // cache of decoded npy headers
+};
+
+NpzDeserializer::NpzDeserializer(std::string path, std::shared_ptr<const LoadOptions> options,
+                                 std::shared_ptr<Archive> archive)
+    : AbstractDeserializer(std::move(path), std::move(options)), archive_(std::move(archive)) {}
+
+NpzDeserializer::~NpzDeserializer() = default;
+
+std::unique_ptr<AbstractDeserializer> NpzDeserializer::open(const std::string &file, std::string prefix,
+                                                            std::shared_ptr<const LoadOptions> options) {
+    struct stat st;
+    if (::stat(file.c_str(), &st) != 0)
+        fail(errno == ENOENT ? SER_ENOTFOUND : SER_EIO, file + ": " + std::strerror(errno));
+    if (S_ISDIR(st.st_mode)) fail(SER_EINVAL, file + ": is a directory");
+    if (st.st_size == 0) fail(SER_EFORMAT, file + ": empty file, not an npz archive");
+    auto archive = std::make_shared<Archive>();
+    archive->zip = std::make_unique<ZipReader>(file);
+    const auto &members = archive->zip->members();
+    for (uint64_t i = 0; i < members.size(); ++i) {
+        const std::string &name = members[i].name;
+        // numpy lists 'x.npy' as key 'x'; a member without the suffix keeps its name.
+        std::string key = name.size() > 4 && name.compare(name.size() - 4, 4, ".npy") == 0
+                              ? name.substr(0, name.size() - 4)
+                              : name;
+        if (!archive->index.emplace(key, i).second)
+            fail(SER_EFORMAT, file + ": member '" + name + "' appears twice in the archive");
+        archive->keys.push_back(key);
+    }
+    std::sort(archive->keys.begin(), archive->keys.end());
+    return std::make_unique<NpzDeserializer>(std::move(prefix), std::move(options), std::move(archive));
+}
+
+const std::string &NpzDeserializer::file_name() const { return archive_->zip->path(); }
+
+std::unique_ptr<AbstractDeserializer> NpzDeserializer::make_child(std::string path) {
+    return std::make_unique<NpzDeserializer>(std::move(path), shared_options(), archive_);
+}
+
+const std::vector<std::string> &NpzDeserializer::all_keys() { return archive_->keys; }
+
+std::optional<ArrayMeta> NpzDeserializer::stat_entry(const std::string &key) {
+    std::lock_guard<std::mutex> lock(archive_->mutex);
+    auto it = archive_->index.find(key);
+    if (it == archive_->index.end()) return std::nullopt;
+    auto cached = archive_->headers.find(key);
+    if (cached != archive_->headers.end()) return cached->second.meta;
+
+    ZipReader &zip = *archive_->zip;
+    const uint64_t member = it->second;
+    const uint64_t size = zip.members()[member].size;
+    const std::string at = where(file_name(), key);
+    const uint64_t max_header = options().max_header_bytes;
+    try {
+        unsigned char pre[kNpyPreambleSize];
+        size_t got = zip.read_prefix(member, pre, sizeof pre);
+        uint64_t offset = npy_data_offset(pre, got, max_header);
+        if (offset > size) fail(SER_EFORMAT, "npy header runs past the end of the member");
+        std::vector<unsigned char> head(static_cast<size_t>(offset));
+        if (zip.read_prefix(member, head.data(), head.size()) != head.size())
+            fail(SER_EFORMAT, "truncated npy header");
+        NpyHeader h = decode_npy_header(head.data(), head.size(), max_header);
+        if (h.meta.is_none()) {
+            if (!h.meta.shape.empty()) fail(SER_EUNSUPPORTED, "object arrays other than None are not supported");
+            uint64_t plen = size - offset;
+            if (plen > kMaxNonePickle) fail(SER_EUNSUPPORTED, "object array (pickle) that is not None");
+            std::vector<unsigned char> whole(static_cast<size_t>(size));
+            zip.read_range(member, 0, whole.data(), size, at);
+            if (!is_none_pickle(whole.data() + offset, size_t(plen)))
+                fail(SER_EUNSUPPORTED, "object array (pickle) that is not None; only Chainer's None is read");
+            h.meta = none_meta();
+        } else {
+            uint64_t need = h.meta.nbytes();
+            if (need > size - offset)
+                fail(SER_EFORMAT, "dtype " + descr_of(h.meta.type) + " and shape " + h.meta.shape_repr() + " need " +
+                                      std::to_string(need) + " bytes but the member holds " +
+                                      std::to_string(size - offset));
+        }
+        archive_->headers[key] = {h.meta, offset};
+        return h.meta;
+    } catch (const Error &e) {
+        std::string msg = e.what();
+        if (msg.compare(0, at.size(), at) == 0) throw;
+        fail(e.code(), at + msg);
+    }
+}
+
+void NpzDeserializer::read_entry(const std::string &key, const ArrayMeta &meta, void *buf) {
+    uint64_t offset;
+    uint64_t member;
+    {
+        std::lock_guard<std::mutex> lock(archive_->mutex);
+        auto h = archive_->headers.find(key);
+        if (h == archive_->headers.end()) fail(SER_EINTERNAL, where(file_name(), key) + "read before stat");
+        offset = h->second.data_offset;
+        member = archive_->index.at(key);
+    }
+    archive_->zip->read_range(member, offset, buf, meta.nbytes(), where(file_name(), key));
+}
+
+}  // namespace chainerser
