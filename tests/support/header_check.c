@@ -1,0 +1,7 @@
+/* Compiled as strict C99 with -Werror: the public C headers must stay clean C. */
+#include <chainerser/chainerser.h>
+
+int header_check_c99(void) {
+    ser_options opts = SER_OPTIONS_INIT;
+    return opts.version == SER_OPTIONS_VERSION ? SER_OK : SER_EINTERNAL;
+}

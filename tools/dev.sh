@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The project's two entry points (see README):
+#   tools/dev.sh demo   install what is missing, build, write and read a checkpoint through the C API
+#   tools/dev.sh test   install what is missing, build everything, run the whole test suite
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${CHAINERSER_BUILD_DIR:-$here/build}"
+jobs="$(nproc 2>/dev/null || echo 2)"
+
+packages=(cmake g++ make pkg-config libzip-dev libhdf5-dev libdeflate-dev zlib1g-dev
+          googletest libgtest-dev python3-numpy python3-h5py)
+
+install_missing() {
+    local missing=()
+    for p in "${packages[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "dev.sh: installing ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+configure_and_build() {
+    cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
+    cmake --build "$build" -j "$jobs"
+}
+
+case "${1:-}" in
+    demo)
+        install_missing
+        configure_and_build
+        "$build/examples/chainerser_demo" "$build/demo_mlp.npz"
+        /usr/bin/python3 -c "import numpy, sys; z = numpy.load(sys.argv[1], allow_pickle=True); \
+print('numpy.load reads it back:', {k: z[k].shape for k in sorted(z.files)})" "$build/demo_mlp.npz"
+        ;;
+    test)
+        install_missing
+        configure_and_build
+        (cd "$build" && ctest --output-on-failure -j "$jobs")
+        ;;
+    *)
+        echo "usage: tools/dev.sh demo|test" >&2
+        exit 2
+        ;;
+esac
