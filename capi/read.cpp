@@ -188,6 +188,16 @@ int ser_get_string(size_t *out_size, int32_t *out_outcome, ser_handle *h, const 
     });
 }
 
+int ser_copy_entry(ser_handle *dst, ser_handle *src, const char *key) noexcept {
+    return guarded([&] {
+        AbstractSerializer &w = writer_of(dst);
+        AbstractDeserializer &r = reader_of(src);
+        require(key != nullptr, "key is NULL");
+        OwnedArray a = r.read_stored(key);
+        w.save(key, a.view());
+    });
+}
+
 int ser_copy_all(ser_handle *dst, ser_handle *src) noexcept {
     return guarded([&] {
         AbstractSerializer &w = writer_of(dst);

@@ -320,6 +320,12 @@ SER_API int ser_get_string(size_t *out_size, int32_t *out_outcome, ser_handle *h
                            size_t bufsize) SER_NOEXCEPT;
 /**@}*/
 
+/**
+ * @brief Copies the entry @p key of @p src to the same key under @p dst (e.g. NPZ to HDF5),
+ *        keeping dtype, byte order, shape, None and strings.
+ */
+SER_API int ser_copy_entry(ser_handle *dst, ser_handle *src, const char *key) SER_NOEXCEPT;
+
 /** @brief Copies every entry under @p src's path to @p dst (e.g. NPZ to HDF5), losslessly. */
 SER_API int ser_copy_all(ser_handle *dst, ser_handle *src) SER_NOEXCEPT;
 

@@ -1,0 +1,42 @@
+// Opening a checkpoint of either format and reading entries in their canonical layout.
+#pragma once
+
+#include <chainerser/chainerser.hpp>
+
+#include <string>
+#include <vector>
+
+namespace cli {
+
+enum class Format { Npz, Hdf5 };
+
+const char *format_name(Format f);
+
+// The format of an existing file, from its first bytes (zip or HDF5 signature).
+Format sniff_format(const std::string &path);
+
+// The format to write: `to` ("npz", "h5", "hdf5") if given, else the extension (.npz, .h5, .hdf5).
+Format format_for_writing(const std::string &path, const std::string &to);
+
+chainerser::Handle open_checkpoint(const std::string &path, int32_t mode, Format format,
+                                   const ser_options *options = nullptr);
+
+struct Entry {
+    std::string key;
+    ser_array_info info;
+    bool none() const { return info.dtype == SER_NONE; }
+    bool text() const { return info.dtype == SER_UNICODE || info.dtype == SER_BYTES; }
+    std::string descr() const;
+    std::string shape() const;  // "(2, 3)"
+};
+
+std::vector<Entry> list_entries(ser_handle *h);
+
+// The entry's elements in C order and little-endian, in the file's dtype (UTF-32LE for str):
+// what the fixtures' MANIFEST hashes, whatever the byte or memory order on disk.
+std::vector<unsigned char> read_canonical(ser_handle *h, const Entry &e);
+
+// The file's size in bytes, or 0 if it cannot be read.
+unsigned long long file_size(const std::string &path);
+
+}  // namespace cli

@@ -1,0 +1,112 @@
+// chainerser diff A B [--rtol R] [--atol A]
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+
+#include "checkpoint.h"
+#include "commands.h"
+#include "values.h"
+
+namespace cli {
+namespace {
+
+const char kUsage[] =
+    "usage: chainerser diff A B [--rtol R] [--atol A]\n"
+    "Compare two checkpoints of either format: missing and extra keys, dtype and shape\n"
+    "differences, and values (max abs/rel difference per key). Values are equal when\n"
+    "|a - b| <= atol + rtol * |b| for every element (default: exactly equal).\n"
+    "Exit 0 if equal within tolerance, 1 if different, 2 on error.\n";
+
+struct Side {
+    chainerser::Handle handle;
+    std::map<std::string, Entry> entries;
+};
+
+Side open_side(const std::string &path) {
+    ser_options o;
+    ser_options_init(&o);
+    o.cast = SER_CAST_SAFE;
+    Side s{open_checkpoint(path, SER_READ, sniff_format(path), &o), {}};
+    for (Entry &e : list_entries(s.handle.get())) s.entries.emplace(e.key, std::move(e));
+    return s;
+}
+
+bool parse_tolerance(const std::string *text, double &out, std::string &err) {
+    if (!text) return true;
+    char *end = nullptr;
+    out = std::strtod(text->c_str(), &end);
+    if (end == text->c_str() || *end || !(out >= 0)) {
+        err = "tolerance must be a non-negative number, not '" + *text + "'";
+        return false;
+    }
+    return true;
+}
+
+// Returns "" when equal within tolerance, else what differs.
+std::string compare_values(Side &a, const Entry &ea, Side &b, const Entry &eb, double rtol, double atol) {
+    if (read_canonical(a.handle.get(), ea) == read_canonical(b.handle.get(), eb)) return "";
+    if (ea.text()) return "values differ";
+    std::vector<double> va = element_values(a.handle.get(), ea), vb = element_values(b.handle.get(), eb);
+    double max_abs = 0, max_rel = 0;
+    bool within = true;
+    for (size_t i = 0; i < va.size(); ++i) {
+        if (std::isnan(va[i]) && std::isnan(vb[i])) continue;
+        double d = std::fabs(va[i] - vb[i]);
+        if (std::isnan(d)) d = INFINITY;
+        max_abs = std::max(max_abs, d);
+        if (vb[i] != 0) max_rel = std::max(max_rel, d / std::fabs(vb[i]));
+        else if (d > 0) max_rel = INFINITY;
+        if (!(d <= atol + rtol * std::fabs(vb[i]))) within = false;
+    }
+    if (within) return "";
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "values differ: max abs diff %.6g, max rel diff %.6g", max_abs, max_rel);
+    return buf;
+}
+
+}  // namespace
+
+int cmd_diff(const Args &args) {
+    if (wants_help(args, kUsage)) return 0;
+    Parsed p;
+    std::string err;
+    double rtol = 0, atol = 0;
+    if (!parse_args(args, {}, {"--rtol", "--atol"}, p, err) || !parse_tolerance(p.get("--rtol"), rtol, err) ||
+        !parse_tolerance(p.get("--atol"), atol, err) || p.positional.size() != 2)
+        return report_error(err.empty() ? "diff takes two files (see chainerser diff --help)" : err);
+    try {
+        Side a = open_side(p.positional[0]), b = open_side(p.positional[1]);
+        size_t differences = 0;
+        auto report = [&](const std::string &key, const std::string &what) {
+            std::printf("%s: %s\n", key.c_str(), what.c_str());
+            ++differences;
+        };
+        for (const auto &[key, ea] : a.entries) {
+            auto it = b.entries.find(key);
+            if (it == b.entries.end()) {
+                report(key, "only in " + p.positional[0]);
+                continue;
+            }
+            const Entry &eb = it->second;
+            if (ea.none() || eb.none()) {
+                if (ea.none() != eb.none()) report(key, ea.none() ? "None vs an array" : "an array vs None");
+                continue;
+            }
+            if (ea.info.dtype != eb.info.dtype || ea.info.itemsize != eb.info.itemsize)
+                report(key, "dtype " + ea.descr() + " vs " + eb.descr());
+            else if (ea.shape() != eb.shape())
+                report(key, "shape " + ea.shape() + " vs " + eb.shape());
+            else if (std::string what = compare_values(a, ea, b, eb, rtol, atol); !what.empty())
+                report(key, what);
+        }
+        for (const auto &[key, eb] : b.entries)
+            if (!a.entries.count(key)) report(key, "only in " + p.positional[1]);
+        if (differences) std::printf("%zu difference%s\n", differences, differences == 1 ? "" : "s");
+        return differences ? 1 : 0;
+    } catch (const chainerser::Error &e) {
+        return report_error(e.what());
+    }
+}
+
+}  // namespace cli
