@@ -1,0 +1,210 @@
+"""Drives the chainerser command on the Chainer fixtures and on files written by NumPy.
+
+Usage: /usr/bin/python3 cli_test.py CHAINERSER_BINARY DATA_DIR
+Expectations come from the fixtures' MANIFEST.json and from NumPy, never from the tool itself.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+import zipfile
+
+import numpy as np
+
+CLI = None
+DATA = None
+
+
+def run(*args):
+    p = subprocess.run([CLI, *args], capture_output=True, text=True)
+    return p.returncode, p.stdout, p.stderr
+
+
+def manifest():
+    with open(os.path.join(DATA, "MANIFEST.json")) as f:
+        return json.load(f)["files"]
+
+
+def npz_fixtures():
+    return sorted(n for n in os.listdir(DATA) if n.endswith(".npz"))
+
+
+class LsJson(unittest.TestCase):
+    def test_hashes_equal_manifest_for_every_npz_entry(self):
+        files = manifest()
+        for name in npz_fixtures():
+            with self.subTest(name=name):
+                rc, out, err = run("ls", "--json", os.path.join(DATA, name))
+                self.assertEqual(rc, 0, err)
+                got = {e["key"]: e for e in json.loads(out)}
+                want = {e["key"]: e for e in files[name]["entries"]}
+                self.assertEqual(sorted(got), sorted(want))
+                for key, w in want.items():
+                    g = got[key]
+                    self.assertEqual(g["none"], w["is_none"], key)
+                    self.assertEqual(g["shape"], list(w["shape"]), key)
+                    if w["is_none"]:
+                        self.assertIsNone(g["sha256"], key)
+                    else:
+                        self.assertEqual(g["dtype"], w["dtype"], key)
+                        self.assertEqual(g["sha256"], w["sha256"], key)
+
+    def test_table_has_a_row_per_entry_and_totals(self):
+        path = os.path.join(DATA, "mlp.npz")
+        rc, out, err = run("ls", path)
+        self.assertEqual(rc, 0, err)
+        with np.load(path) as z:
+            keys = z.files
+            params = sum(z[k].size for k in keys)
+        for k in keys:
+            self.assertRegex(out, r"(?m)^%s\s" % k.replace("/", r"\/"))
+        self.assertIn("%d entries, %d parameters" % (len(keys), params), out)
+
+
+class Convert(unittest.TestCase):
+    def test_npz_to_npz_round_trip_equal_per_diff_and_numpy(self):
+        with tempfile.TemporaryDirectory() as d:
+            for name in npz_fixtures():
+                with self.subTest(name=name):
+                    src = os.path.join(DATA, name)
+                    dst = os.path.join(d, "copy.npz")
+                    rc, _, err = run("convert", src, dst, "--no-compress")
+                    self.assertEqual(rc, 0, err)
+                    rc, out, err = run("diff", src, dst)
+                    self.assertEqual((rc, out), (0, ""), err)
+                    with np.load(src, allow_pickle=True) as a, np.load(dst, allow_pickle=True) as b:
+                        self.assertEqual(sorted(a.files), sorted(b.files))
+                        for k in a.files:
+                            self.assertEqual(a[k].dtype.str, b[k].dtype.str, k)
+                            self.assertEqual(a[k].shape, b[k].shape, k)
+                            if a[k].dtype.kind == "O":
+                                self.assertIs(b[k][()], None)
+                            else:
+                                self.assertEqual(a[k].tobytes(), b[k].tobytes(), k)
+                    with zipfile.ZipFile(dst) as z:
+                        self.assertTrue(all(i.compress_type == zipfile.ZIP_STORED for i in z.infolist()))
+
+    def test_snapshot_without_extension_needs_to(self):
+        with tempfile.TemporaryDirectory() as d:
+            dst = os.path.join(d, "snapshot_iter_7")
+            rc, _, err = run("convert", os.path.join(DATA, "trainer.npz"), dst)
+            self.assertEqual(rc, 2)
+            self.assertIn("--to", err)
+            rc, _, err = run("convert", os.path.join(DATA, "trainer.npz"), dst, "--to", "npz", "--level", "9")
+            self.assertEqual(rc, 0, err)
+            with zipfile.ZipFile(dst) as z:
+                self.assertTrue(all(i.compress_type == zipfile.ZIP_DEFLATED for i in z.infolist()))
+
+
+class Diff(unittest.TestCase):
+    def write(self, d, name, arrays):
+        path = os.path.join(d, name)
+        with open(path, "wb") as f:
+            np.savez(f, **arrays)
+        return path
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        rng = np.random.default_rng(7)
+        self.base = {"l1/W": rng.standard_normal((4, 3)).astype(np.float32),
+                     "l1/b": np.arange(4, dtype=np.float32), "t": np.asarray(3)}
+        self.a = self.write(self.tmp.name, "a.npz", self.base)
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def test_identical_files_exit_zero(self):
+        b = self.write(self.tmp.name, "b.npz", dict(self.base))
+        self.assertEqual(run("diff", self.a, b)[:2], (0, ""))
+
+    def test_one_ulp_change_is_detected_and_tolerated_with_rtol(self):
+        changed = dict(self.base)
+        w = changed["l1/W"].copy()
+        w[2, 1] = np.nextafter(w[2, 1], np.float32(np.inf))
+        changed["l1/W"] = w
+        b = self.write(self.tmp.name, "b.npz", changed)
+        rc, out, _ = run("diff", self.a, b)
+        self.assertEqual(rc, 1)
+        self.assertIn("l1/W: values differ", out)
+        self.assertEqual(run("diff", self.a, b, "--rtol", "1e-6")[0], 0)
+
+    def test_missing_key_and_dtype_change(self):
+        changed = dict(self.base)
+        del changed["l1/b"]
+        changed["t"] = np.asarray(3, dtype=np.int32)
+        b = self.write(self.tmp.name, "b.npz", changed)
+        rc, out, _ = run("diff", self.a, b)
+        self.assertEqual(rc, 1)
+        self.assertIn("l1/b: only in " + self.a, out)
+        self.assertIn("t: dtype <i8 vs <i4", out)
+
+    def test_error_exit_two_names_the_file(self):
+        missing = os.path.join(self.tmp.name, "nope.npz")
+        rc, _, err = run("diff", self.a, missing)
+        self.assertEqual(rc, 2)
+        self.assertTrue(err.startswith("chainerser: " + missing), err)
+
+
+class Verify(unittest.TestCase):
+    def test_sound_fixture_passes(self):
+        rc, out, err = run("verify", os.path.join(DATA, "trainer.npz"))
+        self.assertEqual(rc, 0, err)
+
+    def test_flipped_data_byte_is_reported(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "flip.npz")
+            np.savez(path, w=np.arange(64, dtype=np.float64))
+            with zipfile.ZipFile(path) as z:
+                info = z.getinfo("w.npy")
+            with open(path, "rb") as f:
+                raw = bytearray(f.read())
+            name_len = int.from_bytes(raw[info.header_offset + 26:info.header_offset + 28], "little")
+            extra_len = int.from_bytes(raw[info.header_offset + 28:info.header_offset + 30], "little")
+            data_start = info.header_offset + 30 + name_len + extra_len
+            raw[data_start + 128 + 100] ^= 0x40  # inside the array data, past the npy header
+            with open(path, "wb") as f:
+                f.write(bytes(raw))
+            rc, _, err = run("verify", path)
+            self.assertEqual(rc, 1)
+            self.assertIn(path, err)
+            self.assertIn("'w'", err)
+            self.assertIn("CRC", err)
+
+
+class Show(unittest.TestCase):
+    def test_values_match_numpy(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "s.npz")
+            a = np.array([[1.5, -2.0, 0.25], [3.0, 4.0, 5.0]])
+            np.savez(path, x=a, big=np.arange(5000, dtype=np.int32))
+            rc, out, err = run("show", path, "x")
+            self.assertEqual(rc, 0, err)
+            for v in a.ravel():
+                self.assertIn(repr(float(v)).rstrip("0") if v != int(v) else "%d." % v, out)
+            rc, out, _ = run("show", path, "big")
+            self.assertIn("...", out)
+            self.assertIn("4999", out)
+            rc, out, _ = run("show", path, "big", "--all")
+            self.assertNotIn("...", out)
+            self.assertIn(" 2500 ", out)
+
+
+class Usage(unittest.TestCase):
+    def test_help_version_and_unknown_command(self):
+        self.assertEqual(run("--help")[0], 0)
+        for cmd in ("ls", "show", "diff", "convert", "verify"):
+            rc, out, _ = run(cmd, "--help")
+            self.assertEqual(rc, 0)
+            self.assertIn("usage: chainerser " + cmd, out)
+        rc, out, _ = run("--version")
+        self.assertEqual(rc, 0)
+        self.assertRegex(out, r"^chainerser \d+\.\d+\.\d+")
+        self.assertEqual(run("frobnicate")[0], 2)
+        self.assertEqual(run("ls")[0], 2)
+
+
+if __name__ == "__main__":
+    CLI, DATA = sys.argv[1], sys.argv[2]
+    unittest.main(argv=sys.argv[:1], verbosity=1)
