@@ -294,6 +294,13 @@ SER_API int ser_key_at(const char **out, ser_handle *h, size_t index) SER_NOEXCE
  * must equal it or be castable under the handle's ::ser_cast rule. Big-endian and
  * Fortran-ordered data are converted. Outcomes other than ::SER_LOADED leave the buffer alone.
  * @param out_outcome receives a ::ser_outcome; may be NULL
+ * @param h       a reading handle
+ * @param key     the key under the handle's path
+ * @param dtype   the buffer's ::ser_dtype
+ * @param ndim    the buffer's number of dimensions
+ * @param shape   the buffer's extents (may be NULL when ndim is 0)
+ * @param buf     the caller's buffer
+ * @param bufsize its size in bytes
  */
 SER_API int ser_get_array(int32_t *out_outcome, ser_handle *h, const char *key, int32_t dtype, int32_t ndim,
                           const int64_t *shape, void *buf, size_t bufsize) SER_NOEXCEPT;

@@ -97,7 +97,9 @@ public:
     Handle() = default;
     /** @brief Takes ownership of @p h. */
     explicit Handle(ser_handle *h) : h_(h) {}
+    /** @brief Moves ownership. */
     Handle(Handle &&o) noexcept : h_(std::exchange(o.h_, nullptr)) {}
+    /** @brief Moves ownership; a handle already held is discarded. */
     Handle &operator=(Handle &&o) noexcept {
         if (this != &o) {
             reset();
