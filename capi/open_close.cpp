@@ -18,6 +18,7 @@ ser_options checked_options(const ser_options *opts) {
     require(o.compression_level >= -1 && o.compression_level <= 9, "ser_options.compression_level must be -1 or 0-9");
     require(o.threads >= 0, "ser_options.threads must be >= 0");
     require(o.strict == 0 || o.strict == 1, "ser_options.strict must be 0 or 1");
+    require(o.align_data == 0 || o.align_data == 1, "ser_options.align_data must be 0 or 1");
     require(o.cast >= SER_CAST_NO && o.cast <= SER_CAST_SAME_KIND, "ser_options.cast is not a ser_cast value");
     require(o.ignore_count == 0 || o.ignore_names, "ser_options.ignore_names is NULL but ignore_count is not 0");
     for (size_t i = 0; i < o.ignore_count; ++i) require(o.ignore_names[i], "ser_options.ignore_names has a NULL entry");
@@ -55,6 +56,7 @@ int open_with(const char *backend_name, ser_handle **out, const char *path, int3
             w.compress = o.compress != 0;
             w.level = o.compression_level;
             w.threads = o.threads;
+            w.align_data = o.align_data != 0;
             h->writer = b->create(path, w);
         } else {
             h->reader = b->open(path, o.path ? o.path : "", load_options(o));

@@ -137,10 +137,12 @@ typedef struct ser_options {
     void *ignore_ctx;           /**< passed to ignore_fn */
     uint64_t max_header_bytes;  /**< reading: largest npy header accepted (default 10000, NumPy's) */
     uint64_t max_entry_bytes;   /**< reading: largest decoded entry accepted; 0 = no limit but the file's */
+    int32_t align_data;         /**< NPZ writing: 1 starts every stored member's array data on a 64-byte
+                                     file offset (for aligned zero-copy views); the file stays a normal NPZ */
 } ser_options;
 
 /** @brief Static initialiser with every default. */
-#define SER_OPTIONS_INIT { SER_OPTIONS_VERSION, 1, -1, 0, 1, SER_CAST_NO, NULL, NULL, 0, NULL, NULL, 10000, 0 }
+#define SER_OPTIONS_INIT { SER_OPTIONS_VERSION, 1, -1, 0, 1, SER_CAST_NO, NULL, NULL, 0, NULL, NULL, 10000, 0, 0 }
 
 /**
  * @brief What a file holds under a key, without its data. The layout is frozen.

@@ -15,6 +15,7 @@ struct WriteOptions {
     bool compress = true;
     int level = -1;  // -1: the backend's default
     int threads = 0;
+    bool align_data = false;  // NPZ: stored members' data start on a 64-byte file offset
 };
 
 struct Backend {

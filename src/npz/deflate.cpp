@@ -8,6 +8,26 @@
 #include "core/error.h"
 
 namespace chainerser {
+namespace {
+
+// A compressor holds large tables; keep one per level and thread instead of one per member.
+libdeflate_compressor *compressor_for(int level) {
+    struct Cache {
+        libdeflate_compressor *by_level[13] = {};
+        ~Cache() {
+            for (libdeflate_compressor *c : by_level)
+                if (c) libdeflate_free_compressor(c);
+        }
+    };
+    thread_local Cache cache;
+    if (level < 0 || level > 12) fail(SER_EINVAL, "deflate level " + std::to_string(level) + " is not in 0-12");
+    libdeflate_compressor *&c = cache.by_level[level];
+    if (!c) c = libdeflate_alloc_compressor(level);
+    if (!c) throw std::bad_alloc();
+    return c;
+}
+
+}  // namespace
 
 std::vector<unsigned char> deflate_raw(const ByteSpan *parts, size_t count, int level) {
     size_t total = 0;
@@ -24,11 +44,9 @@ std::vector<unsigned char> deflate_raw(const ByteSpan *parts, size_t count, int 
         }
         input = joined.data();
     }
-    std::unique_ptr<libdeflate_compressor, decltype(&libdeflate_free_compressor)> c(
-        libdeflate_alloc_compressor(level), &libdeflate_free_compressor);
-    if (!c) throw std::bad_alloc();
-    std::vector<unsigned char> out(libdeflate_deflate_compress_bound(c.get(), total));
-    size_t n = libdeflate_deflate_compress(c.get(), input, total, out.data(), out.size());
+    libdeflate_compressor *c = compressor_for(level);
+    std::vector<unsigned char> out(libdeflate_deflate_compress_bound(c, total));
+    size_t n = libdeflate_deflate_compress(c, input, total, out.data(), out.size());
     if (n == 0) fail(SER_EINTERNAL, "deflate output exceeded its bound");
     out.resize(n);
     out.shrink_to_fit();
@@ -36,6 +54,8 @@ std::vector<unsigned char> deflate_raw(const ByteSpan *parts, size_t count, int 
 }
 
 uint32_t crc32_update(uint32_t crc, const void *data, size_t size) {
+    // libdeflate_crc32 returns 0 (a fresh CRC) for a NULL buffer, which an empty array may be.
+    if (size == 0) return crc;
     return libdeflate_crc32(crc, data, size);
 }
 

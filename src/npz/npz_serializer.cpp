@@ -1,19 +1,85 @@
 #include "npz/npz_serializer.h"
 
 #include <cstring>
+#include <deque>
+#include <future>
 
 #include "core/error.h"
+#include "core/thread_pool.h"
 #include "npz/deflate.h"
 #include "npz/none_pickle.h"
 #include "npz/npy_header.h"
 #include "npz/zip_writer.h"
 
 namespace chainerser {
+namespace {
+
+// Members compressed but not yet written may hold this many input bytes before put() waits.
+constexpr uint64_t kMaxInflightBytes = uint64_t(64) << 20;
+// Smaller members are cheaper to compress in place than to hand to a worker.
+constexpr uint64_t kMinParallelBytes = uint64_t(64) << 10;
+
+struct Deflated {
+    std::vector<unsigned char> stream;
+    uint64_t size = 0;
+    uint32_t crc = 0;
+};
+
+Deflated deflate_member(const ByteSpan *parts, size_t count, int level) {
+    Deflated d;
+    for (size_t i = 0; i < count; ++i) {
+        d.size += parts[i].size;
+        d.crc = crc32_update(d.crc, parts[i].data, parts[i].size);
+    }
+    d.stream = deflate_raw(parts, count, level);
+    return d;
+}
+
+struct Pending {
+    std::string name;
+    std::future<Deflated> member;
+    uint64_t input_bytes;
+};
+
+}  // namespace
 
 struct NpzSerializer::Archive {
     std::string file;
     WriteOptions options;
-    std::unique_ptr<ZipWriter> zip;  // null once committed or discarded
+    std::unique_ptr<ZipWriter> zip;    // null once committed or discarded
+    std::unique_ptr<ThreadPool> pool;  // compression workers, started on first use
+    std::deque<Pending> pending;       // in put order, which is the order in the file
+    uint64_t inflight = 0;
+
+    void write_deflated(const std::string &name, const Deflated &d) {
+        MemberSpec spec;
+        spec.deflated = true;
+        spec.size = d.size;
+        spec.crc = d.crc;
+        ByteSpan part{d.stream.data(), d.stream.size()};
+        zip->add(name, spec, &part, 1);
+    }
+
+    // Writes finished members from the front; with `all`, waits for every one.
+    void drain(bool all) {
+        while (!pending.empty()) {
+            Pending &p = pending.front();
+            bool must_wait = all || inflight > kMaxInflightBytes;
+            if (!must_wait && p.member.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
+            Deflated d = p.member.get();
+            inflight -= p.input_bytes;
+            std::string name = std::move(p.name);
+            pending.pop_front();
+            write_deflated(name, d);
+        }
+    }
+
+    void abandon() noexcept {
+        for (Pending &p : pending)
+            if (p.member.valid()) p.member.wait();
+        pending.clear();
+        zip.reset();
+    }
 };
 
 NpzSerializer::NpzSerializer(std::string path, std::shared_ptr<Archive> archive)
@@ -39,7 +105,8 @@ std::unique_ptr<AbstractSerializer> NpzSerializer::make_child(std::string path) 
 const std::string &NpzSerializer::file_name() const { return archive_->file; }
 
 void NpzSerializer::write_entry(const std::string &key, const ConstArrayView &value) {
-    if (!archive_->zip) fail(SER_EINVAL, archive_->file + ": the file is already closed");
+    Archive &a = *archive_;
+    if (!a.zip) fail(SER_EINVAL, a.file + ": the file is already closed");
     ArrayMeta meta = value.meta;
     const void *data = value.data;
     size_t nbytes = value.nbytes;
@@ -51,27 +118,56 @@ void NpzSerializer::write_entry(const std::string &key, const ConstArrayView &va
     if (meta.shape.size() <= 1) meta.fortran_order = false;  // numpy writes 1-d and 0-d as C order
     const std::string header = encode_npy_header(meta);
     const ByteSpan parts[2] = {{header.data(), header.size()}, {data, nbytes}};
+    const std::string name = key + ".npy";
 
-    EncodedMember m;
-    m.size = header.size() + nbytes;
-    m.crc = crc32_update(crc32_update(0, header.data(), header.size()), data, nbytes);
-    if (archive_->options.compress) {
-        m.bytes = deflate_raw(parts, 2, archive_->options.level);
-        m.deflated = true;
-    } else {
-        m.bytes.resize(m.size);
-        std::memcpy(m.bytes.data(), header.data(), header.size());
-        if (nbytes) std::memcpy(m.bytes.data() + header.size(), data, nbytes);
+    if (!a.options.compress) {  // streamed straight from the caller's buffer
+        MemberSpec spec;
+        spec.size = header.size() + nbytes;
+        spec.crc = crc32_update(crc32_update(0, header.data(), header.size()), data, nbytes);
+        spec.align_offset = a.options.align_data ? header.size() : 0;
+        a.zip->add(name, spec, parts, 2);
+        return;
     }
-    archive_->zip->add(key + ".npy", std::move(m));
+    const unsigned threads = resolve_threads(a.options.threads);
+    if (threads <= 1 || header.size() + nbytes < kMinParallelBytes) {
+        Deflated d = deflate_member(parts, 2, a.options.level);
+        if (a.pending.empty()) {
+            a.write_deflated(name, d);
+            return;
+        }
+        std::promise<Deflated> ready;  // keeps its place behind members still being compressed
+        ready.set_value(std::move(d));
+        a.pending.push_back({name, ready.get_future(), 0});
+        a.drain(false);
+        return;
+    }
+    if (!a.pool) a.pool = std::make_unique<ThreadPool>(threads);
+    auto input = std::make_shared<std::vector<unsigned char>>(header.size() + nbytes);  // the caller keeps its buffer
+    std::memcpy(input->data(), header.data(), header.size());
+    if (nbytes) std::memcpy(input->data() + header.size(), data, nbytes);
+    const int level = a.options.level;
+    std::future<Deflated> f = a.pool->submit([input, level] {
+        ByteSpan all{input->data(), input->size()};
+        return deflate_member(&all, 1, level);
+    });
+    a.inflight += input->size();
+    a.pending.push_back({name, std::move(f), input->size()});
+    a.drain(false);
 }
 
 void NpzSerializer::commit() {
-    if (!archive_->zip) fail(SER_EINVAL, archive_->file + ": the file is already closed");
-    std::unique_ptr<ZipWriter> zip = std::move(archive_->zip);
-    zip->commit();
+    Archive &a = *archive_;
+    if (!a.zip) fail(SER_EINVAL, a.file + ": the file is already closed");
+    try {
+        a.drain(true);
+        std::unique_ptr<ZipWriter> zip = std::move(a.zip);
+        zip->commit();
+    } catch (...) {
+        a.abandon();
+        throw;
+    }
 }
 
-void NpzSerializer::discard() noexcept { archive_->zip.reset(); }
+void NpzSerializer::discard() noexcept { archive_->abandon(); }
 
 }  // namespace chainerser

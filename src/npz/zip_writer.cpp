@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <unistd.h>
-#include <zip.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -13,123 +12,172 @@
 namespace chainerser {
 namespace {
 
-// A libzip source over one EncodedMember; its stat tells libzip the data is final.
-struct MemberSource {
-    EncodedMember member;
-    uint64_t pos = 0;
-    zip_error_t error;
+// CPython's zipfile switches to zip64 values above 2 GiB - 1 (ZIP64_LIMIT) and 65535 members.
+constexpr uint64_t kZip64Limit = (uint64_t(1) << 31) - 1;
+constexpr uint64_t kFileCountLimit = 0xffff;
+constexpr size_t kBufferSize = size_t(1) << 20;
+constexpr uint16_t kDosDate = 0x0021;  // 1980-01-01, what zipfile.open(name, 'w') records
+constexpr uint32_t kUnixMode0600 = 0600u << 16;
+constexpr uint16_t kMadeByUnix = 3 << 8;
+constexpr uint16_t kPaddingExtraId = 0xc5a1;  // an unregistered id: readers skip unknown extras
+
+class Bytes {
+public:
+    Bytes &u16(uint64_t v) { return put(v, 2); }
+    Bytes &u32(uint64_t v) { return put(v, 4); }
+    Bytes &u64(uint64_t v) { return put(v, 8); }
+    Bytes &raw(const std::string &s) {
+        b_.insert(b_.end(), s.begin(), s.end());
+        return *this;
+    }
+    Bytes &zeros(size_t n) {
+        b_.insert(b_.end(), n, 0);
+        return *this;
+    }
+    const std::vector<unsigned char> &data() const { return b_; }
+
+private:
+    Bytes &put(uint64_t v, int n) {
+        for (int i = 0; i < n; ++i) b_.push_back(static_cast<unsigned char>(v >> (8 * i)));
+        return *this;
+    }
+    std::vector<unsigned char> b_;
 };
 
-zip_int64_t member_source_callback(void *userdata, void *data, zip_uint64_t len, zip_source_cmd_t cmd) {
-    auto *s = static_cast<MemberSource *>(userdata);
-    switch (cmd) {
-        case ZIP_SOURCE_OPEN:
-            s->pos = 0;
-            return 0;
-        case ZIP_SOURCE_READ: {
-            uint64_t n = std::min<uint64_t>(len, s->member.bytes.size() - s->pos);
-            if (n) std::memcpy(data, s->member.bytes.data() + s->pos, n);
-            s->pos += n;
-            return zip_int64_t(n);
-        }
-        case ZIP_SOURCE_CLOSE:
-            return 0;
-        case ZIP_SOURCE_STAT: {
-            auto *st = static_cast<zip_stat_t *>(data);
-            zip_stat_init(st);
-            st->valid = ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD | ZIP_STAT_CRC;
-            st->size = s->member.size;
-            st->comp_size = s->member.bytes.size();
-            st->comp_method = s->member.deflated ? ZIP_CM_DEFLATE : ZIP_CM_STORE;
-            st->crc = s->member.crc;
-            return sizeof(*st);
-        }
-        case ZIP_SOURCE_ERROR:
-            return zip_error_to_data(&s->error, data, len);
-        case ZIP_SOURCE_FREE:
-            zip_error_fini(&s->error);
-            delete s;
-            return 0;
-        case ZIP_SOURCE_SUPPORTS:
-            return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN, ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE, ZIP_SOURCE_STAT,
-                                                  ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE, -1);
-        default:
-            zip_error_set(&s->error, ZIP_ER_OPNOTSUPP, 0);
-            return -1;
-    }
+bool is_ascii(const std::string &s) {
+    for (unsigned char c : s)
+        if (c >= 0x80) return false;
+    return true;
 }
 
-// The 22-byte end-of-central-directory record: what an archive with no members is.
-void write_empty_archive(const std::string &path) {
-    const unsigned char eocd[22] = {'P', 'K', 5, 6};
-    int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
-    if (fd < 0) fail(SER_EIO, path + ": " + std::strerror(errno));
-    ssize_t n = ::write(fd, eocd, sizeof eocd);
-    int err = errno;
-    ::close(fd);
-    if (n != ssize_t(sizeof eocd)) fail(SER_EIO, path + ": write failed: " + std::strerror(err));
-}
+uint16_t flags_for(const std::string &name) { return is_ascii(name) ? 0 : 0x800; }  // bit 11: UTF-8 name
 
 }  // namespace
 
 ZipWriter::ZipWriter(std::string target) : replace_(std::move(target)) {
-    int err = 0;
-    za_ = zip_open(replace_.temp_path().c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
-    if (!za_) {
-        zip_error_t ze;
-        zip_error_init_with_code(&ze, err);
-        std::string why = zip_error_strerror(&ze);
-        zip_error_fini(&ze);
-        fail(SER_EIO, replace_.target() + ": " + why);
-    }
+    fd_ = ::open(replace_.temp_path().c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+    if (fd_ < 0) fail(SER_EIO, replace_.target() + ": cannot open a file beside it: " + std::strerror(errno));
+    buffer_.reserve(kBufferSize);
 }
 
 ZipWriter::~ZipWriter() { discard(); }
 
-void ZipWriter::add(const std::string &name, EncodedMember member) {
-    if (!za_) fail(SER_EINVAL, replace_.target() + ": the file is already closed");
+void ZipWriter::flush() {
+    const unsigned char *p = buffer_.data();
+    size_t left = buffer_.size();
+    while (left) {
+        ssize_t n = ::write(fd_, p, left);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) fail(SER_EIO, replace_.target() + ": write failed: " + std::strerror(n < 0 ? errno : EIO));
+        p += n, left -= size_t(n);
+    }
+    buffer_.clear();
+}
+
+void ZipWriter::write(const void *data, size_t size) {
+    position_ += size;
+    if (buffer_.size() + size <= kBufferSize) {
+        const auto *p = static_cast<const unsigned char *>(data);
+        buffer_.insert(buffer_.end(), p, p + size);
+        return;
+    }
+    flush();
+    const auto *p = static_cast<const unsigned char *>(data);
+    while (size) {  // large payloads go straight to the file
+        ssize_t n = ::write(fd_, p, size);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) fail(SER_EIO, replace_.target() + ": write failed: " + std::strerror(n < 0 ? errno : EIO));
+        p += n, size -= size_t(n);
+    }
+}
+
+void ZipWriter::add(const std::string &name, const MemberSpec &spec, const ByteSpan *parts, size_t count) {
+    if (fd_ < 0) fail(SER_EINVAL, replace_.target() + ": the file is already closed");
+    if (name.size() > 0xffff) fail(SER_EINVAL, replace_.target() + ": member name longer than 65535 bytes");
     if (!names_.insert(name).second) fail(SER_EEXISTS, replace_.target() + ": member '" + name + "' written twice");
-    bool deflated = member.deflated;
-    auto *state = new MemberSource{std::move(member), 0, {}};
-    zip_error_init(&state->error);
-    zip_source_t *src = zip_source_function(za_, member_source_callback, state);
-    if (!src) {
-        zip_error_fini(&state->error);
-        delete state;
-        throw std::bad_alloc();
+    uint64_t comp_size = 0;
+    for (size_t i = 0; i < count; ++i) comp_size += parts[i].size;
+    if (!spec.deflated && comp_size != spec.size) fail(SER_EINTERNAL, "stored member size mismatch");
+
+    const bool big = spec.size > kZip64Limit || comp_size > kZip64Limit;
+    const uint64_t offset = position_;
+    // Every local header carries the 20-byte zip64 extra, as numpy (force_zip64=True) writes it.
+    size_t extra = 20;
+    if (spec.align_offset && !spec.deflated) {
+        uint64_t data_at = offset + 30 + name.size() + extra + spec.align_offset;
+        size_t pad = size_t((64 - data_at % 64) % 64);
+        if (pad && pad < 4) pad += 64;  // a padding extra field needs at least its 4-byte header
+        extra += pad;
     }
-    zip_int64_t idx = zip_file_add(za_, name.c_str(), src, ZIP_FL_ENC_UTF_8);
-    if (idx < 0) {
-        zip_source_free(src);
-        fail(SER_EINVAL, replace_.target() + ": member '" + name + "': " + zip_strerror(za_));
+    Bytes h;
+    h.u32(0x04034b50).u16(big ? 45 : 20).u16(flags_for(name)).u16(spec.deflated ? 8 : 0).u16(0).u16(kDosDate);
+    h.u32(spec.crc).u32(big ? 0xffffffffu : comp_size).u32(big ? 0xffffffffu : spec.size);
+    h.u16(name.size()).u16(extra).raw(name);
+    h.u16(0x0001).u16(16).u64(spec.size).u64(comp_size);
+    if (extra > 20) h.u16(kPaddingExtraId).u16(extra - 24).zeros(extra - 24);
+    write(h.data().data(), h.data().size());
+    for (size_t i = 0; i < count; ++i)
+        if (parts[i].size) write(parts[i].data, parts[i].size);
+    entries_.push_back({name, spec, comp_size, offset});
+}
+
+void ZipWriter::write_central_directory() {
+    const uint64_t cd_start = position_;
+    for (const CentralEntry &e : entries_) {
+        const bool sizes64 = e.spec.size > kZip64Limit || e.comp_size > kZip64Limit;
+        const bool offset64 = e.offset > kZip64Limit;
+        const uint16_t version = sizes64 || offset64 ? 45 : 20;
+        Bytes zip64;
+        if (sizes64) zip64.u64(e.spec.size).u64(e.comp_size);
+        if (offset64) zip64.u64(e.offset);
+        const size_t extra = zip64.data().empty() ? 0 : 4 + zip64.data().size();
+        Bytes c;
+        c.u32(0x02014b50).u16(kMadeByUnix | version).u16(version).u16(flags_for(e.name));
+        c.u16(e.spec.deflated ? 8 : 0).u16(0).u16(kDosDate).u32(e.spec.crc);
+        c.u32(sizes64 ? 0xffffffffu : e.comp_size).u32(sizes64 ? 0xffffffffu : e.spec.size);
+        c.u16(e.name.size()).u16(extra).u16(0).u16(0).u16(0).u32(kUnixMode0600);
+        c.u32(offset64 ? 0xffffffffu : e.offset).raw(e.name);
+        if (extra) c.u16(0x0001).u16(zip64.data().size());
+        write(c.data().data(), c.data().size());
+        if (extra) write(zip64.data().data(), zip64.data().size());
     }
-    // What numpy/CPython write: 1980-01-01 00:00:00, Unix mode 0600.
-    if ((!deflated && zip_set_file_compression(za_, zip_uint64_t(idx), ZIP_CM_STORE, 0) != 0) ||
-        zip_file_set_dostime(za_, zip_uint64_t(idx), 0x0000, 0x0021, 0) != 0 ||
-        zip_file_set_external_attributes(za_, zip_uint64_t(idx), 0, ZIP_OPSYS_UNIX, 0600u << 16) != 0)
-        fail(SER_EINTERNAL, replace_.target() + ": member '" + name + "': " + zip_strerror(za_));
+    const uint64_t cd_size = position_ - cd_start, count = entries_.size();
+    if (count > kFileCountLimit || cd_start > kZip64Limit || cd_size > kZip64Limit) {
+        const uint64_t record = position_;
+        Bytes z;
+        z.u32(0x06064b50).u64(44).u16(45).u16(45).u32(0).u32(0);
+        z.u64(count).u64(count).u64(cd_size).u64(cd_start);
+        z.u32(0x07064b50).u32(0).u64(record).u32(1);
+        write(z.data().data(), z.data().size());
+    }
+    Bytes end;
+    end.u32(0x06054b50).u16(0).u16(0).u16(std::min(count, kFileCountLimit)).u16(std::min(count, kFileCountLimit));
+    end.u32(std::min<uint64_t>(cd_size, 0xffffffffu)).u32(std::min<uint64_t>(cd_start, 0xffffffffu)).u16(0);
+    write(end.data().data(), end.data().size());
 }
 
 void ZipWriter::commit() {
-    if (!za_) fail(SER_EINVAL, replace_.target() + ": the file is already closed");
-    zip_t *za = za_;
-    za_ = nullptr;
-    if (names_.empty()) {
-        zip_discard(za);  // libzip would delete an archive without members instead of writing one
-        write_empty_archive(replace_.temp_path());
-    } else if (zip_close(za) != 0) {
-        std::string why = zip_strerror(za);
-        zip_discard(za);
+    if (fd_ < 0) fail(SER_EINVAL, replace_.target() + ": the file is already closed");
+    try {
+        write_central_directory();
+        flush();
+    } catch (...) {
+        discard();
+        throw;
+    }
+    int fd = fd_;
+    fd_ = -1;
+    if (::close(fd) != 0) {
         replace_.abandon();
-        fail(SER_EIO, replace_.target() + ": writing the archive failed: " + why);
+        fail(SER_EIO, replace_.target() + ": close failed: " + std::strerror(errno));
     }
     replace_.commit();
 }
 
 void ZipWriter::discard() noexcept {
-    if (za_) {
-        zip_discard(za_);
-        za_ = nullptr;
+    if (fd_ >= 0) {
+        ::close(fd_);
+        fd_ = -1;
     }
     replace_.abandon();
 }

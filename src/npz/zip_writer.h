@@ -1,43 +1,59 @@
-// Building a zip archive through libzip from members that are already encoded: deflated members
-// are handed over as raw deflate streams (libzip copies them without recompressing), stored
-// members as they are. The archive is written beside the target and replaces it at commit().
+// Writes a zip archive as NumPy's savez does (CPython's zipfile with force_zip64): each member is
+// streamed to disk when it is added — local header with a zip64 extra field, then its bytes —
+// and the central directory follows at commit(). The archive is built beside the target and
+// replaces it atomically at commit().
+//
+// Not libzip: libzip 1.7.3 writes every member only at zip_close (so it must hold the whole
+// checkpoint in memory), cannot reproduce NumPy's headers, and deletes archives with no members.
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "core/atomic_file.h"
-
-struct zip;
+#include "npz/deflate.h"
 
 namespace chainerser {
 
-struct EncodedMember {
-    std::vector<unsigned char> bytes;  // deflate stream, or the plain bytes when stored
+struct MemberSpec {
     bool deflated = false;
-    uint64_t size = 0;                 // uncompressed size
-    uint32_t crc = 0;                  // CRC-32 of the uncompressed bytes
+    uint64_t size = 0;  // uncompressed bytes
+    uint32_t crc = 0;   // CRC-32 of the uncompressed bytes
+    // Stored members only: if non-zero, pad the local header so that this offset into the
+    // member's bytes (the npy data) lands on a multiple of 64 in the file.
+    uint64_t align_offset = 0;
 };
 
 class ZipWriter {
 public:
     explicit ZipWriter(std::string target);
-    ~ZipWriter();
+    ~ZipWriter();  // discards unless committed
     ZipWriter(const ZipWriter &) = delete;
     ZipWriter &operator=(const ZipWriter &) = delete;
 
-    // Adds a member; `name` must be new (SER_EEXISTS otherwise).
-    void add(const std::string &name, EncodedMember member);
-    // Writes the archive and moves it over the target. The writer is finished either way.
+    // Writes one member whose stored bytes are the concatenation of `parts`.
+    void add(const std::string &name, const MemberSpec &spec, const ByteSpan *parts, size_t count);
     void commit();
     void discard() noexcept;
 
 private:
+    struct CentralEntry {
+        std::string name;
+        MemberSpec spec;
+        uint64_t comp_size;
+        uint64_t offset;
+    };
+    void write(const void *data, size_t size);
+    void flush();
+    void write_central_directory();
+
     AtomicReplace replace_;
-    struct zip *za_ = nullptr;
+    int fd_ = -1;
+    uint64_t position_ = 0;
+    std::vector<unsigned char> buffer_;
+    std::vector<CentralEntry> entries_;
     std::set<std::string> names_;
 };
 

@@ -1,0 +1,50 @@
+// A small fixed pool of worker threads for independent jobs (compressing members, chunks).
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace chainerser {
+
+class ThreadPool {
+public:
+    explicit ThreadPool(unsigned threads);
+    ~ThreadPool();  // finishes queued jobs, then joins
+    ThreadPool(const ThreadPool &) = delete;
+    ThreadPool &operator=(const ThreadPool &) = delete;
+
+    unsigned size() const { return unsigned(workers_.size()); }
+
+    // Runs job on a worker; the future carries its result or exception.
+    template <class Job>
+    auto submit(Job job) -> std::future<decltype(job())> {
+        using Result = decltype(job());
+        auto task = std::make_shared<std::packaged_task<Result()>>(std::move(job));
+        std::future<Result> f = task->get_future();
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            queue_.emplace_back([task] { (*task)(); });
+        }
+        wake_.notify_one();
+        return f;
+    }
+
+private:
+    void work();
+    std::vector<std::thread> workers_;
+    std::deque<std::function<void()>> queue_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+};
+
+// The number of workers for an options value: 0 means one per core.
+unsigned resolve_threads(int requested);
+
+}  // namespace chainerser
