@@ -15,6 +15,7 @@ size_t swap_unit(const ElementType &t) {
     const DTypeInfo &d = dtype_info(t.dtype);
     if (d.kind == Kind::Complex) return t.itemsize / 2;
     if (d.kind == Kind::Unicode) return 4;
+    if (d.kind == Kind::Bytes) return 1;  // a run of single bytes, never reordered
     return t.itemsize;
 }
 
@@ -196,7 +197,11 @@ uint16_t double_to_half(double d) noexcept {
     uint16_t sign = uint16_t((bits >> 48) & 0x8000);
     int64_t exp = int64_t((bits >> 52) & 0x7ff);
     uint64_t mant = bits & 0xfffffffffffffull;
-    if (exp == 0x7ff) return uint16_t(sign | 0x7c00 | (mant ? 0x200 : 0));  // inf / nan
+    if (exp == 0x7ff) {  // inf, or NaN keeping its top payload bits (and never turning into inf), as numpy does
+        uint16_t payload = uint16_t(mant >> 42);
+        if (mant && !payload) payload = 1;
+        return uint16_t(sign | 0x7c00 | payload);
+    }
     int64_t e = exp - 1023 + 15;
     if (e >= 0x1f) return uint16_t(sign | 0x7c00);  // overflow to inf
     uint64_t m = mant | (uint64_t(1) << 52);        // 53-bit significand

@@ -53,6 +53,21 @@ std::vector<unsigned char> deflate_raw(const ByteSpan *parts, size_t count, int 
     return out;
 }
 
+bool inflate_raw_exact(const void *in, size_t in_size, void *out, size_t out_size) {
+    struct Cache {
+        libdeflate_decompressor *d = nullptr;
+        ~Cache() {
+            if (d) libdeflate_free_decompressor(d);
+        }
+    };
+    thread_local Cache cache;
+    if (!cache.d) cache.d = libdeflate_alloc_decompressor();
+    if (!cache.d) throw std::bad_alloc();
+    size_t in_used = 0;
+    return libdeflate_deflate_decompress_ex(cache.d, in, in_size, out, out_size, &in_used, nullptr) ==
+           LIBDEFLATE_SUCCESS;
+}
+
 uint32_t crc32_update(uint32_t crc, const void *data, size_t size) {
     // libdeflate_crc32 returns 0 (a fresh CRC) for a NULL buffer, which an empty array may be.
     if (size == 0) return crc;

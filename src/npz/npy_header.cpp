@@ -102,7 +102,7 @@ private:
         bool trailing_comma = false;
         while (peek() != ')') {
             shape.push_back(parse_int());
-            if (shape.size() > SER_MAX_NDIM) fail(SER_ELIMIT, "npy header has more than 32 dimensions");
+            if (shape.size() > SER_MAX_NDIM) fail(SER_EUNSUPPORTED, "npy header has more than 32 dimensions (numpy 2 allows 64; this library 32)");
             skip_ws();
             trailing_comma = false;
             if (peek() == ',') {
