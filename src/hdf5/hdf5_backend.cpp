@@ -1,16 +1,8 @@
-// PLACEHOLDER until the HDF5 backend lands (issue 3).
 #include "hdf5/hdf5_backend.h"
 
-#include "core/error.h"
+#include "hdf5/hdf5_deserializer.h"
+#include "hdf5/hdf5_serializer.h"
 
 namespace chainerser {
-namespace {
-std::unique_ptr<AbstractSerializer> create(const std::string &path, const WriteOptions &) {
-    fail(SER_EUNSUPPORTED, path + ": HDF5 support is not built yet");
+const Backend kHdf5Backend = {"hdf5", &Hdf5Serializer::create, &Hdf5Deserializer::open};
 }
-std::unique_ptr<AbstractDeserializer> open(const std::string &path, std::string, std::shared_ptr<const LoadOptions>) {
-    fail(SER_EUNSUPPORTED, path + ": HDF5 support is not built yet");
-}
-}  // namespace
-const Backend kHdf5Backend = {"hdf5", &create, &open};
-}  // namespace chainerser

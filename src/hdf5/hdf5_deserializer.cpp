@@ -1,0 +1,219 @@
+#include "hdf5/hdf5_deserializer.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <map>
+
+#include "core/convert.h"
+#include "core/error.h"
+#include "hdf5/hdf5_error.h"
+#include "hdf5/hdf5_filters.h"
+#include "hdf5/hdf5_id.h"
+#include "hdf5/hdf5_lock.h"
+#include "hdf5/hdf5_paths.h"
+#include "hdf5/hdf5_strings.h"
+#include "hdf5/hdf5_types.h"
+
+namespace chainerser {
+
+struct Hdf5Deserializer::File {
+    std::string name;
+    H5Id h5;
+    std::vector<std::string> keys;  // sorted; filled on first use
+    bool keys_listed = false;
+    std::map<std::string, ArrayMeta> metas;  // cache: describing a vlen string dataset reads it
+};
+
+namespace {
+
+// The part of a dataset needed to read from it.
+struct OpenDataset {
+    H5Id dataset;
+    H5Id file_type;
+    StoredType stored;
+};
+
+OpenDataset inspect(H5Id dataset, const std::string &at) {
+    OpenDataset d;
+    d.dataset = std::move(dataset);
+    d.file_type = H5Id(H5Dget_type(d.dataset.get()), SER_EFORMAT, at + "cannot read the datatype");
+    d.stored = stored_type_of(d.file_type.get(), at);
+    return d;
+}
+
+OpenDataset open_for_read(hid_t file, const std::string &key, const std::string &at) {
+    H5Id dataset = hdf5_open_dataset_if_any(file, key);
+    if (!dataset) fail(SER_ENOTFOUND, at + "not in the file");
+    return inspect(std::move(dataset), at);
+}
+
+void check_decodable(const OpenDataset &d, const std::string &at) {
+    H5Id dcpl(H5Dget_create_plist(d.dataset.get()), SER_EFORMAT, at + "cannot read the dataset properties");
+    check_filters_decodable(dcpl.get(), at);
+}
+
+// Reads the selection (count elements) into buf in the stored layout; strings as UTF-32 of itemsize bytes.
+void read_selection(const OpenDataset &d, hid_t mem_space, hid_t file_space, uint64_t count, size_t itemsize,
+                    void *buf, const std::string &at) {
+    if (count == 0) return;
+    check_decodable(d, at);
+    H5Id mem_type = read_memory_type(d.file_type.get(), d.stored, at);
+    if (d.stored.vlen_string) {
+        pack_utf32(read_vlen_strings(d.dataset.get(), mem_type.get(), mem_space, file_space, count, at), itemsize, buf, at);
+        return;
+    }
+    if (H5Dread(d.dataset.get(), mem_type.get(), mem_space, file_space, H5P_DEFAULT, buf) < 0)
+        hdf5_fail(SER_EFORMAT, at + "cannot read the data");
+}
+
+ArrayMeta describe(const OpenDataset &d, const std::string &at) {
+    H5Id space(H5Dget_space(d.dataset.get()), SER_EFORMAT, at + "cannot read the dataspace");
+    const H5S_class_t cls = H5Sget_simple_extent_type(space.get());
+    if (cls == H5S_NULL) return none_meta();  // h5py.Empty, Chainer's None
+    if (cls != H5S_SCALAR && cls != H5S_SIMPLE) hdf5_fail(SER_EFORMAT, at + "unknown dataspace class");
+    ArrayMeta meta;
+    meta.type = d.stored.type;
+    if (cls == H5S_SIMPLE) {
+        const int rank = H5Sget_simple_extent_ndims(space.get());
+        if (rank < 0 || rank > SER_MAX_NDIM) hdf5_fail(SER_EUNSUPPORTED, at + "rank " + std::to_string(rank) + " is not supported");
+        std::vector<hsize_t> dims(size_t(rank), 0);
+        H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+        meta.shape.assign(dims.begin(), dims.end());
+    }
+    if (d.stored.vlen_string) {
+        check_decodable(d, at);
+        std::vector<std::string> all =
+            read_vlen_strings(d.dataset.get(), read_memory_type(d.file_type.get(), d.stored, at).get(), H5S_ALL,
+                              H5S_ALL, meta.count(), at);
+        meta.type.itemsize = 4 * max_code_points(all, at);
+    }
+    return meta;
+}
+
+herr_t collect_dataset(hid_t, const char *name, const H5O_info_t *info, void *data) {
+    if (info->type == H5O_TYPE_DATASET) static_cast<std::vector<std::string> *>(data)->emplace_back(name);
+    return 0;
+}
+
+void check_hyperslab(const ArrayMeta &meta, const std::vector<int64_t> &offset, const std::vector<int64_t> &count,
+                     const std::string &at) {
+    if (offset.size() != meta.shape.size() || count.size() != meta.shape.size())
+        fail(SER_EINVAL, at + "the dataset has " + std::to_string(meta.shape.size()) + " dimensions, the hyperslab " +
+                             std::to_string(count.size()));
+    for (size_t k = 0; k < count.size(); ++k)
+        if (offset[k] < 0 || count[k] < 0 || offset[k] > meta.shape[k] || count[k] > meta.shape[k] - offset[k])
+            fail(SER_EINVAL, at + "hyperslab offset " + std::to_string(offset[k]) + " count " + std::to_string(count[k]) +
+                                 " on axis " + std::to_string(k) + " is outside shape " + meta.shape_repr());
+}
+
+}  // namespace
+
+Hdf5Deserializer::Hdf5Deserializer(std::string path, std::shared_ptr<const LoadOptions> options,
+                                   std::shared_ptr<File> file)
+    : AbstractDeserializer(std::move(path), std::move(options)), file_(std::move(file)) {}
+
+Hdf5Deserializer::~Hdf5Deserializer() = default;
+
+std::unique_ptr<AbstractDeserializer> Hdf5Deserializer::open(const std::string &name, std::string prefix,
+                                                             std::shared_ptr<const LoadOptions> options) {
+    struct stat st;
+    if (::stat(name.c_str(), &st) != 0)
+        fail(errno == ENOENT ? SER_ENOTFOUND : SER_EIO, name + ": " + std::strerror(errno));
+    if (S_ISDIR(st.st_mode)) fail(SER_EINVAL, name + ": is a directory");
+
+    Hdf5Lock lock;
+    const htri_t is_hdf5 = H5Fis_hdf5(name.c_str());
+    if (is_hdf5 <= 0) {
+        H5Eclear2(H5E_DEFAULT);
+        fail(SER_EFORMAT, name + ": not an HDF5 file (no HDF5 signature)");
+    }
+    auto file = std::make_shared<File>();
+    file->name = name;
+    file->h5 = H5Id(H5Fopen(name.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), SER_EFORMAT,
+                    name + ": cannot open the HDF5 file (corrupt or truncated?)");
+    return std::make_unique<Hdf5Deserializer>(std::move(prefix), std::move(options), std::move(file));
+}
+
+const std::string &Hdf5Deserializer::file_name() const { return file_->name; }
+
+std::unique_ptr<AbstractDeserializer> Hdf5Deserializer::make_child(std::string path) {
+    return std::make_unique<Hdf5Deserializer>(std::move(path), shared_options(), file_);
+}
+
+const std::vector<std::string> &Hdf5Deserializer::all_keys() {
+    Hdf5Lock lock;
+    if (file_->keys_listed) return file_->keys;
+    std::vector<std::string> keys;
+    if (H5Ovisit2(file_->h5.get(), H5_INDEX_NAME, H5_ITER_INC, collect_dataset, &keys, H5O_INFO_BASIC) < 0)
+        hdf5_fail(SER_EFORMAT, file_->name + ": cannot list the datasets");
+    std::sort(keys.begin(), keys.end());
+    file_->keys = std::move(keys);
+    file_->keys_listed = true;
+    return file_->keys;
+}
+
+std::optional<ArrayMeta> Hdf5Deserializer::stat_entry(const std::string &key) {
+    Hdf5Lock lock;
+    auto cached = file_->metas.find(key);
+    if (cached != file_->metas.end()) return cached->second;
+    const std::string at = where(file_->name, key);
+    H5Id dataset = hdf5_open_dataset_if_any(file_->h5.get(), key);
+    if (!dataset) return std::nullopt;
+    ArrayMeta meta = describe(inspect(std::move(dataset), at), at);
+    file_->metas.emplace(key, meta);
+    return meta;
+}
+
+void Hdf5Deserializer::read_entry(const std::string &key, const ArrayMeta &meta, void *buf) {
+    Hdf5Lock lock;
+    const std::string at = where(file_->name, key);
+    OpenDataset d = open_for_read(file_->h5.get(), key, at);
+    read_selection(d, H5S_ALL, H5S_ALL, meta.count(), meta.type.itemsize, buf, at);
+}
+
+ser_outcome Hdf5Deserializer::load_hyperslab(std::string_view key, const std::vector<int64_t> &offset,
+                                             const TargetBuffer &target) {
+    const DTypeInfo &want = dtype_info(target.dtype);
+    if (want.kind == Kind::Object) fail(SER_EINVAL, "None is not a buffer dtype");
+    ArrayMeta meta;
+    const ser_outcome outcome = resolve(key, meta);
+    if (outcome != SER_LOADED) return outcome;
+    const std::string k = full_key(key);
+    const std::string at = where(file_->name, k);
+    check_hyperslab(meta, offset, target.shape, at);
+
+    ArrayMeta slab = meta;
+    slab.shape = target.shape;
+    const DTypeInfo &have = dtype_info(meta.type.dtype);
+    const bool text = have.kind == Kind::Unicode || have.kind == Kind::Bytes;
+    if (text ? have.id != want.id : !can_cast(have.id, want.id, options().cast))
+        fail(SER_EMISMATCH, at + "dtype " + descr_of(meta.type) + " in file cannot be read as " + want.name +
+                                " under the configured cast rule");
+    const uint64_t wanted = text ? slab.nbytes() : slab.count() * want.itemsize;
+    if (target.size < wanted)
+        fail(SER_EBUFSIZE, at + "buffer of " + std::to_string(target.size) + " bytes, " + std::to_string(wanted) + " needed");
+    if (wanted && !target.data) fail(SER_EINVAL, at + "buffer is NULL");
+
+    Hdf5Lock lock;
+    OpenDataset d = open_for_read(file_->h5.get(), k, at);
+    H5Id file_space(H5Dget_space(d.dataset.get()), SER_EFORMAT, at + "cannot read the dataspace");
+    H5Id mem_space;
+    if (slab.shape.empty()) {
+        mem_space = H5Id(H5Screate(H5S_SCALAR), SER_EINTERNAL, at + "cannot create a dataspace");
+    } else {
+        std::vector<hsize_t> start(offset.begin(), offset.end()), extent(slab.shape.begin(), slab.shape.end());
+        if (H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, extent.data(), nullptr) < 0)
+            hdf5_fail(SER_EINVAL, at + "cannot select the hyperslab");
+        mem_space = H5Id(H5Screate_simple(int(extent.size()), extent.data(), nullptr), SER_EINTERNAL,
+                         at + "cannot create a dataspace");
+    }
+    std::vector<unsigned char> scratch(slab.nbytes());
+    read_selection(d, mem_space.get(), file_space.get(), slab.count(), slab.type.itemsize, scratch.data(), at);
+    convert_array(slab, scratch.data(), want.id, target.data);
+    return SER_LOADED;
+}
+
+}  // namespace chainerser

@@ -1,0 +1,36 @@
+// Reads Chainer's HDF5 layout (and what h5py writes around it): every dataset is an entry keyed by
+// its path from the root; groups only give the keys their prefixes.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/deserializer.h"
+
+namespace chainerser {
+
+class Hdf5Deserializer : public AbstractDeserializer {
+public:
+    struct File;  // shared by a root and its children
+    Hdf5Deserializer(std::string path, std::shared_ptr<const LoadOptions> options, std::shared_ptr<File> file);
+    ~Hdf5Deserializer() override;
+    static std::unique_ptr<AbstractDeserializer> open(const std::string &file, std::string prefix,
+                                                      std::shared_ptr<const LoadOptions> options);
+    const std::string &file_name() const override;
+
+    // ser_h5_get_array: the block of `key` starting at `offset` with extent target.shape, read
+    // into target (native byte order, C order) with load()'s outcome, cast and buffer rules.
+    ser_outcome load_hyperslab(std::string_view key, const std::vector<int64_t> &offset, const TargetBuffer &target);
+
+protected:
+    std::unique_ptr<AbstractDeserializer> make_child(std::string path) override;
+    std::optional<ArrayMeta> stat_entry(const std::string &key) override;
+    void read_entry(const std::string &key, const ArrayMeta &meta, void *buf) override;
+    const std::vector<std::string> &all_keys() override;
+
+private:
+    std::shared_ptr<File> file_;
+};
+
+}  // namespace chainerser
