@@ -37,6 +37,7 @@ std::shared_ptr<const LoadOptions> load_options(const ser_options &o) {
     }
     l->max_header_bytes = o.max_header_bytes;
     l->max_entry_bytes = o.max_entry_bytes;
+    l->threads = o.threads;
     return l;
 }
 

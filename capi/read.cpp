@@ -1,9 +1,12 @@
 // The get calls: info, listing, array reads and Chainer's scalar rules.
+#include <algorithm>
 #include <cstring>
+#include <future>
 #include <limits>
 
 #include "capi/handle.h"
 #include "core/convert.h"
+#include "core/thread_pool.h"
 #include "core/text.h"
 
 using namespace chainerser;
@@ -91,6 +94,38 @@ int ser_get_array(int32_t *out_outcome, ser_handle *h, const char *key, int32_t 
         require(ndim == 0 || shape != nullptr, "shape is NULL");
         TargetBuffer t{ser_dtype(dtype_info(dtype).id), std::vector<int64_t>(shape, shape + ndim), buf, bufsize};
         set_outcome(out_outcome, r.load(key, t));
+    });
+}
+
+int ser_get_arrays(ser_handle *h, ser_get_request *requests, size_t count) noexcept {
+    return guarded([&] {
+        AbstractDeserializer &r = reader_of(h);
+        require(count == 0 || requests != nullptr, "requests is NULL");
+        std::vector<std::string> messages(count);
+        auto run = [&](size_t i) {
+            ser_get_request &q = requests[i];
+            q.status = guarded([&] {
+                require(q.key != nullptr, "request key is NULL");
+                require(q.ndim >= 0 && q.ndim <= SER_MAX_NDIM, "request ndim must be in 0-32");
+                require(q.ndim == 0 || q.shape != nullptr, "request shape is NULL");
+                TargetBuffer t{ser_dtype(dtype_info(q.dtype).id), std::vector<int64_t>(q.shape, q.shape + q.ndim), q.buf,
+                               q.bufsize};
+                q.outcome = r.load(q.key, t);
+            });
+            if (q.status != SER_OK) messages[i] = ser_errmsg();
+        };
+        const unsigned threads = std::min<size_t>(resolve_threads(r.options().threads), count);
+        if (threads <= 1) {
+            for (size_t i = 0; i < count; ++i) run(i);
+        } else {
+            ThreadPool pool(threads);
+            std::vector<std::future<void>> done;
+            done.reserve(count);
+            for (size_t i = 0; i < count; ++i) done.push_back(pool.submit([&run, i] { run(i); }));
+            for (auto &f : done) f.get();
+        }
+        for (size_t i = 0; i < count; ++i)
+            if (requests[i].status != SER_OK) fail(requests[i].status, messages[i]);
     });
 }
 

@@ -307,6 +307,27 @@ SER_API int ser_key_at(const char **out, ser_handle *h, size_t index) SER_NOEXCE
 SER_API int ser_get_array(int32_t *out_outcome, ser_handle *h, const char *key, int32_t dtype, int32_t ndim,
                           const int64_t *shape, void *buf, size_t bufsize) SER_NOEXCEPT;
 
+/** @brief One read of a ser_get_arrays() batch: the arguments of ser_get_array() plus its results. */
+typedef struct ser_get_request {
+    const char *key;       /**< in: key under the handle's path */
+    int32_t dtype;         /**< in: the buffer's ::ser_dtype */
+    int32_t ndim;          /**< in: the buffer's number of dimensions */
+    const int64_t *shape;  /**< in: the buffer's extents */
+    void *buf;             /**< in: the caller's buffer */
+    size_t bufsize;        /**< in: its size in bytes */
+    int32_t status;        /**< out: ::SER_OK or this read's error code */
+    int32_t outcome;       /**< out: a ::ser_outcome when status is ::SER_OK */
+} ser_get_request;
+
+/**
+ * @brief Performs many ser_get_array() reads, decompressing on ser_options.threads workers.
+ *
+ * Every request is attempted; each gets its own status and outcome. Returns ::SER_OK if all
+ * succeeded, else the code of the first failed request (in array order), whose message
+ * ser_errmsg() then holds.
+ */
+SER_API int ser_get_arrays(ser_handle *h, ser_get_request *requests, size_t count) SER_NOEXCEPT;
+
 /**
  * @brief Reads a scalar (0-d or one-element) integer into @p out with Chainer's `int` rule:
  *        any integer or bool dtype is accepted, floats are ::SER_EMISMATCH.

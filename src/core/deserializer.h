@@ -21,6 +21,7 @@ struct LoadOptions {
     std::function<bool(const std::string &)> ignore_fn;
     uint64_t max_header_bytes = 10000;
     uint64_t max_entry_bytes = 0;
+    int threads = 0;  // workers for batched reads; 0 = one per core
 };
 
 // A caller's buffer: native byte order, C order.

@@ -15,6 +15,10 @@ struct ByteSpan {
 // Deflates the concatenation of `parts` at `level` (0-9).
 std::vector<unsigned char> deflate_raw(const ByteSpan *parts, size_t count, int level);
 
+// Inflates a raw deflate stream that must decode to exactly out_size bytes; false if it is
+// corrupt, shorter or longer (so a lying size cannot make it write past `out`).
+bool inflate_raw_exact(const void *in, size_t in_size, void *out, size_t out_size);
+
 // CRC-32 (zip / zlib polynomial) continuing from `crc` (start with 0).
 uint32_t crc32_update(uint32_t crc, const void *data, size_t size);
 

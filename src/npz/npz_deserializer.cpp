@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "npz/deflate.h"
 #include "npz/none_pickle.h"
 #include "npz/npy_header.h"
 #include "npz/zip_reader.h"
@@ -16,6 +17,9 @@ namespace chainerser {
 namespace {
 // A None member is a small pickle; anything larger is some other object array.
 constexpr uint64_t kMaxNonePickle = 4096;
+// Deflated members up to this size are inflated whole with libdeflate (fast, and parallel across
+// threads); larger ones stream through zlib straight into the caller's buffer to bound memory.
+constexpr uint64_t kMaxWholeInflate = uint64_t(64) << 20;
 }  // namespace
 
 struct NpzDeserializer::Archive {
@@ -124,7 +128,20 @@ void NpzDeserializer::read_entry(const std::string &key, const ArrayMeta &meta, 
         offset = h->second.data_offset;
         member = archive_->index.at(key);
     }
-    archive_->zip->read_range(member, offset, buf, meta.nbytes(), where(file_name(), key));
+    ZipReader &zip = *archive_->zip;
+    const ZipMember &m = zip.members()[member];
+    const std::string what = where(file_name(), key);
+    if (m.method != 8 || m.encrypted || m.size > kMaxWholeInflate) {
+        zip.read_range(member, offset, buf, meta.nbytes(), what);
+        return;
+    }
+    std::vector<unsigned char> stream = zip.read_stored_bytes(member, what);
+    std::vector<unsigned char> whole(static_cast<size_t>(m.size));
+    if (!inflate_raw_exact(stream.data(), stream.size(), whole.data(), whole.size()))
+        fail(SER_EFORMAT, what + "corrupt deflate data, or it does not inflate to the " + std::to_string(m.size) +
+                              " bytes the directory says");
+    if (crc32_update(0, whole.data(), whole.size()) != m.crc) fail(SER_EFORMAT, what + "CRC error (member data is corrupt)");
+    if (meta.nbytes()) std::memcpy(buf, whole.data() + offset, meta.nbytes());
 }
 
 }  // namespace chainerser

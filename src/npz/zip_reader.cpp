@@ -58,6 +58,7 @@ ZipReader::ZipReader(std::string path) : path_(std::move(path)) {
         m.size = st.size;
         m.comp_size = st.comp_size;
         m.method = st.comp_method;
+        m.crc = st.crc;
         m.encrypted = st.encryption_method != ZIP_EM_NONE;
         members_.push_back(std::move(m));
     }
@@ -88,6 +89,22 @@ size_t ZipReader::read_prefix(uint64_t index, void *buf, size_t n) {
         got += size_t(r);
     }
     return got;
+}
+
+std::vector<unsigned char> ZipReader::read_stored_bytes(uint64_t index, const std::string &what) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    check_readable(index, what);
+    ZipFilePtr f(zip_fopen_index(za_, index, ZIP_FL_COMPRESSED));
+    if (!f) fail(SER_EFORMAT, what + zip_strerror(za_));
+    std::vector<unsigned char> out(size_t(members_[index].comp_size));
+    uint64_t got = 0;
+    while (got < out.size()) {
+        zip_int64_t r = zip_fread(f.get(), out.data() + got, std::min<uint64_t>(out.size() - got, kMaxRead));
+        if (r < 0) fail(SER_EFORMAT, what + zip_file_strerror(f.get()));
+        if (r == 0) fail(SER_EFORMAT, what + "member data ends early (file truncated?)");
+        got += uint64_t(r);
+    }
+    return out;
 }
 
 void ZipReader::read_range(uint64_t index, uint64_t offset, void *buf, uint64_t n, const std::string &what) {

@@ -16,6 +16,7 @@ struct ZipMember {
     uint64_t size = 0;      // uncompressed
     uint64_t comp_size = 0;
     uint16_t method = 0;
+    uint32_t crc = 0;
     bool encrypted = false;
 };
 
@@ -35,6 +36,10 @@ public:
     // Bytes [offset, offset + n) of member `index` into buf; then the rest of the member is read
     // so that libzip verifies its size and CRC-32. `what` names the entry in messages.
     void read_range(uint64_t index, uint64_t offset, void *buf, uint64_t n, const std::string &what);
+
+    // The member's stored bytes as they are in the archive (deflated members: the raw deflate
+    // stream), for the caller to decode and check against `crc`.
+    std::vector<unsigned char> read_stored_bytes(uint64_t index, const std::string &what);
 
 private:
     void check_readable(uint64_t index, const std::string &what) const;
