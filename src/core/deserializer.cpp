@@ -107,7 +107,9 @@ std::vector<std::string> AbstractDeserializer::keys() {
     std::vector<std::string> out;
     for (const std::string &k : all_keys()) {
         std::string_view rest;
-        if (strip_prefix(k, path_, rest) && !rest.empty()) out.emplace_back(rest);
+        // A rest starting with '/' is unreachable: a value key loses its leading '/' (path
+        // 'a' and key '/b' read 'ab', not 'a/b'), so only keys a caller can read are listed.
+        if (strip_prefix(k, path_, rest) && !rest.empty() && rest.front() != '/') out.emplace_back(rest);
     }
     return out;
 }
