@@ -27,6 +27,14 @@ extern "C" {
  * Only the selected part of the dataset is read from the file.
  *
  * @param out_outcome receives a ::ser_outcome; may be NULL
+ * @param h        a handle opened with ser_h5_open() for reading (or a child of one)
+ * @param key      the dataset, under the handle's path
+ * @param dtype    a ::ser_dtype for the buffer's elements
+ * @param ndim     the dataset's rank, 0 to ::SER_MAX_NDIM
+ * @param offset   @p ndim first indices of the block (may be NULL when @p ndim is 0)
+ * @param count    @p ndim extents of the block, also the buffer's shape (may be NULL when @p ndim is 0)
+ * @param buf      the caller's buffer
+ * @param bufsize  its size in bytes
  * @return ::SER_OK; ::SER_EINVAL for a bad argument, a non-HDF5 handle or a block outside the
  *         dataset; ::SER_ENOTFOUND, ::SER_EMISMATCH, ::SER_EBUFSIZE as ser_get_array().
  */
