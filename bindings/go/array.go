@@ -1,0 +1,295 @@
+package chainerser
+
+/*
+#include <stdlib.h>
+#include <chainerser/chainerser.h>
+*/
+import "C"
+
+import (
+	"unsafe"
+)
+
+// DType is a ser_dtype value.
+type DType int32
+
+const (
+	Bool       DType = C.SER_BOOL
+	Int8       DType = C.SER_INT8
+	Int16      DType = C.SER_INT16
+	Int32      DType = C.SER_INT32
+	Int64      DType = C.SER_INT64
+	Uint8      DType = C.SER_UINT8
+	Uint16     DType = C.SER_UINT16
+	Uint32     DType = C.SER_UINT32
+	Uint64     DType = C.SER_UINT64
+	Float16    DType = C.SER_FLOAT16
+	Float32    DType = C.SER_FLOAT32
+	Float64    DType = C.SER_FLOAT64
+	Complex64  DType = C.SER_COMPLEX64
+	Complex128 DType = C.SER_COMPLEX128
+	Unicode    DType = C.SER_UNICODE
+	Bytes      DType = C.SER_BYTES
+	None       DType = C.SER_NONE
+)
+
+// String is numpy's name ("float32"), or "None".
+func (d DType) String() string {
+	if d == None {
+		return "None"
+	}
+	if p := C.ser_dtype_name(C.int32_t(d)); p != nil {
+		return C.GoString(p)
+	}
+	return "invalid"
+}
+
+// Element is a Go element type with a numpy dtype. bool is left out on purpose: a file may hold
+// bytes other than 0 and 1 (use PutBool/GetBool for scalars).
+type Element interface {
+	int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint64 | float32 | float64
+}
+
+// dtypeOf maps an element type to its dtype.
+func dtypeOf[T Element]() DType {
+	var zero T
+	switch any(zero).(type) {
+	case int8:
+		return Int8
+	case int16:
+		return Int16
+	case int32:
+		return Int32
+	case int64:
+		return Int64
+	case uint8:
+		return Uint8
+	case uint16:
+		return Uint16
+	case uint32:
+		return Uint32
+	case uint64:
+		return Uint64
+	case float32:
+		return Float32
+	case float64:
+		return Float64
+	}
+	panic("unreachable: Element covers exactly the types above")
+}
+
+// Outcome tells what a read did to the caller's slice.
+type Outcome int32
+
+const (
+	Loaded      Outcome = C.SER_LOADED       // filled from the file
+	WasNone     Outcome = C.SER_WAS_NONE     // the file holds None; slice untouched
+	SkipMissing Outcome = C.SER_SKIP_MISSING // key absent, reader not strict; slice untouched
+	SkipIgnored Outcome = C.SER_SKIP_IGNORED // key in IgnoreNames; slice untouched
+)
+
+// Info describes an entry without its data.
+type Info struct {
+	DType        DType
+	BigEndian    bool
+	FortranOrder bool    // stored column-major (reads convert to C order)
+	Shape        []int64 // numpy order; empty for scalars and None
+	ItemSize     uint64
+	Count        uint64 // elements (1 for 0-d, 0 for None)
+	NBytes       uint64
+}
+
+// Array is an n-d array: Shape in numpy order, Data in C order (row-major).
+type Array[T Element] struct {
+	Shape []int64
+	Data  []T
+}
+
+// shapeArg returns the C view of a shape (nil for 0-d). int64 holds no Go pointers, so cgo lets C
+// read it for the duration of the call; C does not retain it.
+func shapeArg(shape []int64) (*C.int64_t, C.int32_t) {
+	if len(shape) == 0 {
+		return nil, 0
+	}
+	return (*C.int64_t)(unsafe.Pointer(&shape[0])), C.int32_t(len(shape))
+}
+
+// dataArg returns the C view of a slice's elements (nil when empty) and its size in bytes.
+func dataArg[T Element](data []T) (unsafe.Pointer, C.size_t) {
+	if len(data) == 0 {
+		return nil, 0
+	}
+	var zero T
+	return unsafe.Pointer(&data[0]), C.size_t(uintptr(len(data)) * unsafe.Sizeof(zero))
+}
+
+// Put writes data (C order) with shape (numpy order; empty for a scalar) under key. The library
+// copies the data before returning.
+func Put[T Element](f *File, key string, shape []int64, data []T) error {
+	p, n := dataArg(data)
+	s, nd := shapeArg(shape)
+	return f.withKey(key, func(h *C.ser_handle, k *C.char) C.int {
+		return C.ser_put_array(h, k, C.int32_t(dtypeOf[T]()), nd, s, p, n)
+	})
+}
+
+// GetInto reads key into dst (C order) with Chainer's load semantics: the stored shape must equal
+// shape. dst is untouched unless the outcome is Loaded.
+func GetInto[T Element](f *File, key string, shape []int64, dst []T) (Outcome, error) {
+	p, n := dataArg(dst)
+	s, nd := shapeArg(shape)
+	var outcome C.int32_t
+	err := f.withKey(key, func(h *C.ser_handle, k *C.char) C.int {
+		return C.ser_get_array(&outcome, h, k, C.int32_t(dtypeOf[T]()), nd, s, p, n)
+	})
+	return Outcome(outcome), err
+}
+
+// Get reads a whole array with its stored shape. It returns nil (and no error) when the file
+// holds None or the key was skipped.
+func Get[T Element](f *File, key string) (*Array[T], error) {
+	info, err := f.Info(key)
+	if err != nil || info.DType == None {
+		return nil, err
+	}
+	a := &Array[T]{Shape: info.Shape, Data: make([]T, info.Count)}
+	outcome, err := GetInto(f, key, a.Shape, a.Data)
+	if err != nil || outcome != Loaded {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Info describes key without reading its data.
+func (f *File) Info(key string) (Info, error) {
+	var ci C.ser_array_info
+	err := f.withKey(key, func(h *C.ser_handle, k *C.char) C.int { return C.ser_get_info(&ci, h, k) })
+	if err != nil {
+		return Info{}, err
+	}
+	info := Info{
+		DType:        DType(ci.dtype),
+		BigEndian:    ci.byteorder == C.SER_BIG,
+		FortranOrder: ci.fortran_order != 0,
+		Shape:        make([]int64, int(ci.ndim)),
+		ItemSize:     uint64(ci.itemsize),
+		Count:        uint64(ci.count),
+		NBytes:       uint64(ci.nbytes),
+	}
+	for i := range info.Shape {
+		info.Shape[i] = int64(ci.shape[i])
+	}
+	return info, nil
+}
+
+// IsNone reports whether the file holds Chainer's None under key.
+func (f *File) IsNone(key string) (bool, error) {
+	info, err := f.Info(key)
+	return err == nil && info.DType == None, err
+}
+
+// Has reports whether key exists.
+func (f *File) Has(key string) (bool, error) {
+	var out C.int
+	err := f.withKey(key, func(h *C.ser_handle, k *C.char) C.int { return C.ser_has(&out, h, k) })
+	return out != 0, err
+}
+
+// Keys lists the keys under the file's prefix, relative to it, sorted.
+func (f *File) Keys() ([]string, error) {
+	var n C.size_t
+	var keys []string
+	err := f.withKey("", func(h *C.ser_handle, _ *C.char) C.int {
+		if rc := C.ser_key_count(&n, h); rc != C.SER_OK {
+			return rc
+		}
+		keys = make([]string, 0, int(n))
+		for i := C.size_t(0); i < n; i++ {
+			var p *C.char
+			if rc := C.ser_key_at(&p, h, i); rc != C.SER_OK {
+				return rc
+			}
+			keys = append(keys, C.GoString(p))
+		}
+		return C.SER_OK
+	})
+	return keys, err
+}
+
+// PutNone writes Chainer's None (an uninitialised parameter or a None persistent).
+func (f *File) PutNone(key string) error {
+	return f.withKey(key, func(h *C.ser_handle, k *C.char) C.int { return C.ser_put_none(h, k) })
+}
+
+// PutInt64 writes a Python int (0-d int64).
+func (f *File) PutInt64(key string, v int64) error {
+	return f.withKey(key, func(h *C.ser_handle, k *C.char) C.int { return C.ser_put_int64(h, k, C.int64_t(v)) })
+}
+
+// PutFloat64 writes a Python float (0-d float64).
+func (f *File) PutFloat64(key string, v float64) error {
+	return f.withKey(key, func(h *C.ser_handle, k *C.char) C.int { return C.ser_put_float64(h, k, C.double(v)) })
+}
+
+// PutBool writes a Python bool.
+func (f *File) PutBool(key string, v bool) error {
+	b := C.int(0)
+	if v {
+		b = 1
+	}
+	return f.withKey(key, func(h *C.ser_handle, k *C.char) C.int { return C.ser_put_bool(h, k, b) })
+}
+
+// PutString writes a Python str persistent (valid UTF-8, no NUL).
+func (f *File) PutString(key, v string) error {
+	cv, err := cString("string value", v)
+	if err != nil {
+		return err
+	}
+	defer C.free(unsafe.Pointer(cv))
+	return f.withKey(key, func(h *C.ser_handle, k *C.char) C.int { return C.ser_put_string(h, k, cv) })
+}
+
+// GetInt64 reads a scalar with Chainer's int rule; ok is false if the file holds None or the key
+// was skipped.
+func (f *File) GetInt64(key string) (v int64, ok bool, err error) {
+	var out C.int64_t
+	var outcome C.int32_t
+	err = f.withKey(key, func(h *C.ser_handle, k *C.char) C.int { return C.ser_get_int64(&out, &outcome, h, k) })
+	return int64(out), err == nil && outcome == C.SER_LOADED, err
+}
+
+// GetFloat64 reads a scalar with Chainer's float rule.
+func (f *File) GetFloat64(key string) (v float64, ok bool, err error) {
+	var out C.double
+	var outcome C.int32_t
+	err = f.withKey(key, func(h *C.ser_handle, k *C.char) C.int { return C.ser_get_float64(&out, &outcome, h, k) })
+	return float64(out), err == nil && outcome == C.SER_LOADED, err
+}
+
+// GetBool reads a scalar bool.
+func (f *File) GetBool(key string) (v bool, ok bool, err error) {
+	var out C.int
+	var outcome C.int32_t
+	err = f.withKey(key, func(h *C.ser_handle, k *C.char) C.int { return C.ser_get_bool(&out, &outcome, h, k) })
+	return out != 0, err == nil && outcome == C.SER_LOADED, err
+}
+
+// GetString reads a 0-d string as UTF-8.
+func (f *File) GetString(key string) (v string, ok bool, err error) {
+	var size C.size_t
+	var outcome C.int32_t
+	err = f.withKey(key, func(h *C.ser_handle, k *C.char) C.int {
+		if rc := C.ser_get_string(&size, &outcome, h, k, nil, 0); rc != C.SER_OK || outcome != C.SER_LOADED {
+			return rc
+		}
+		buf := (*C.char)(C.malloc(size))
+		defer C.free(unsafe.Pointer(buf))
+		rc := C.ser_get_string(&size, &outcome, h, k, buf, size)
+		if rc == C.SER_OK {
+			v = C.GoString(buf)
+		}
+		return rc
+	})
+	return v, err == nil && outcome == C.SER_LOADED, err
+}

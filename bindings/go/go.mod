@@ -1,0 +1,3 @@
+module chainerser.example/chainerser
+
+go 1.19

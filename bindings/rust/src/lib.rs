@@ -1,0 +1,66 @@
+//! Read and write Chainer checkpoints (NumPy `.npz` and HDF5) through libchainerser's C ABI.
+//!
+//! ```no_run
+//! use chainerser::{Reader, Writer};
+//! # fn main() -> chainerser::Result<()> {
+//! let w = Writer::create_npz("model.npz")?;
+//! let l1 = w.child("predictor")?.child("l1")?.path(); // "predictor/l1/"
+//! w.write::<f32>("predictor/l1/W", &[2, 3], &[0., 1., 2., 3., 4., 5.])?; // numpy shape (out, in)
+//! w.write_none("predictor/lazy/W")?;
+//! w.write_i64("updater/iteration", 1000)?;
+//! w.close()?; // commits; dropping instead would discard
+//!
+//! let r = Reader::open_npz("model.npz")?;
+//! let w1 = r.read::<f32>("predictor/l1/W")?.expect("not None");
+//! assert_eq!(w1.shape, [2, 3]);
+//! # let _ = l1; Ok(()) }
+//! ```
+//!
+//! Ownership: [`Reader`] and [`Writer`] own the file; children ([`ReaderChild`], [`WriterChild`],
+//! Chainer's `serializer["name"]`) borrow their parent. Roots are `Send`, nothing is `Sync`.
+//! Errors carry the library's code and message ([`Error`]).
+
+mod element;
+mod error;
+mod handle;
+mod reader;
+pub mod sys;
+mod writer;
+
+pub use element::{DType, Element};
+pub use error::{Error, ErrorKind, Result};
+pub use handle::{ArrayInfo, Cast, Outcome, ReadOptions, WriteOptions};
+pub use reader::{Array, Reader, ReaderChild, ReaderGroup};
+pub use writer::{Writer, WriterChild, WriterGroup};
+
+/// The library's runtime version ("0.1.0").
+pub fn version() -> String {
+    // SAFETY: static string.
+    unsafe { std::ffi::CStr::from_ptr(sys::ser_version_string()) }.to_string_lossy().into_owned()
+}
+
+/// Holds libchainerser's process-wide HDF5 lock (see `ser_h5_lock`): take it around your own
+/// HDF5 calls when other threads use this library. Released on drop, on the same thread (the
+/// guard is neither `Send` nor `Sync`).
+#[cfg(chainerser_h5_slab)]
+pub struct H5Lock {
+    _not_send: std::marker::PhantomData<*const ()>,
+}
+
+#[cfg(chainerser_h5_slab)]
+impl H5Lock {
+    /// Takes the lock (recursive: a thread may hold it more than once).
+    pub fn acquire() -> Result<H5Lock> {
+        // SAFETY: no arguments.
+        error::check(unsafe { sys::ser_h5_lock() })?;
+        Ok(H5Lock { _not_send: std::marker::PhantomData })
+    }
+}
+
+#[cfg(chainerser_h5_slab)]
+impl Drop for H5Lock {
+    fn drop(&mut self) {
+        // SAFETY: this thread took the lock in acquire().
+        unsafe { sys::ser_h5_unlock() };
+    }
+}

@@ -1,0 +1,215 @@
+use std::ffi::{CStr, CString};
+use std::os::raw::{c_char, c_int, c_void};
+use std::path::Path;
+use std::ptr;
+
+use crate::error::{check, Result};
+use crate::handle::{default_options, handle_family, key, shape_i64, ArrayInfo, Outcome, Raw, ReadOptions};
+use crate::{sys, DType, Element};
+
+/// An n-d array read from a file: the shape in numpy order and the elements in C order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Array<T> {
+    pub shape: Vec<usize>,
+    pub data: Vec<T>,
+}
+
+handle_family!(
+    /// A checkpoint open for reading (the root). Every read method lives on [`ReaderGroup`],
+    /// which this dereferences to. `Send` (it may move to another thread) but not `Sync`.
+    Reader,
+    /// A reader's view of the file at a key prefix (Chainer's deserializer).
+    ReaderGroup,
+    /// `deserializer["name"]`; dereferences to [`ReaderGroup`].
+    ReaderChild
+);
+
+type OpenFn =
+    unsafe extern "C" fn(*mut *mut sys::ser_handle, *const c_char, i32, *const sys::ser_options) -> i32;
+
+impl Reader {
+    /// Opens a `.npz` written by Chainer's `save_npz` (or by this library).
+    pub fn open_npz(path: impl AsRef<Path>) -> Result<Reader> {
+        Reader::open_npz_with(path, &ReadOptions::default())
+    }
+    pub fn open_npz_with(path: impl AsRef<Path>, opts: &ReadOptions) -> Result<Reader> {
+        Reader::open(sys::ser_npz_open, path.as_ref(), opts)
+    }
+    /// Opens an HDF5 file written by Chainer's `save_hdf5` (or by this library).
+    pub fn open_h5(path: impl AsRef<Path>) -> Result<Reader> {
+        Reader::open_h5_with(path, &ReadOptions::default())
+    }
+    pub fn open_h5_with(path: impl AsRef<Path>, opts: &ReadOptions) -> Result<Reader> {
+        Reader::open(sys::ser_h5_open, path.as_ref(), opts)
+    }
+
+    fn open(open: OpenFn, path: &Path, opts: &ReadOptions) -> Result<Reader> {
+        let prefix = key(&opts.path)?;
+        let ignore: Vec<CString> = opts.ignore_names.iter().map(|k| key(k)).collect::<Result<_>>()?;
+        let ignore_ptrs: Vec<*const c_char> = ignore.iter().map(|k| k.as_ptr()).collect();
+        let mut o = default_options();
+        o.strict = opts.strict as i32;
+        o.cast = opts.cast as i32;
+        o.path = prefix.as_ptr();
+        o.ignore_names = if ignore_ptrs.is_empty() { ptr::null() } else { ignore_ptrs.as_ptr() };
+        o.ignore_count = ignore_ptrs.len();
+        // The library copies the prefix and the names during the call.
+        let raw = Raw::open(open, path, sys::SER_READ, &o)?;
+        Ok(Reader::from_raw(raw))
+    }
+
+    /// Releases the file, reporting any error (for a reader there is nothing to commit; dropping
+    /// does the same silently).
+    pub fn close(self) -> Result<()> {
+        self.group.raw.close()
+    }
+}
+
+impl ReaderGroup {
+    /// The keys under this prefix, relative to it, sorted.
+    pub fn keys(&self) -> Result<Vec<String>> {
+        let mut n = 0usize;
+        // SAFETY: h is open; each key string is copied before the next call.
+        check(unsafe { sys::ser_key_count(&mut n, self.h()) })?;
+        (0..n)
+            .map(|i| {
+                let mut p: *const c_char = ptr::null();
+                check(unsafe { sys::ser_key_at(&mut p, self.h(), i) })?;
+                Ok(unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned())
+            })
+            .collect()
+    }
+
+    pub fn has(&self, k: &str) -> Result<bool> {
+        let k = key(k)?;
+        let mut out: c_int = 0;
+        check(unsafe { sys::ser_has(&mut out, self.h(), k.as_ptr()) })?;
+        Ok(out != 0)
+    }
+
+    /// The dtype and shape stored under a key, without reading the data.
+    pub fn info(&self, k: &str) -> Result<ArrayInfo> {
+        let k = key(k)?;
+        let mut out = std::mem::MaybeUninit::<sys::ser_array_info>::zeroed();
+        check(unsafe { sys::ser_get_info(out.as_mut_ptr(), self.h(), k.as_ptr()) })?;
+        Ok(ArrayInfo::from_raw(unsafe { out.assume_init_ref() }))
+    }
+
+    /// True if the file holds Chainer's None under the key.
+    pub fn is_none(&self, k: &str) -> Result<bool> {
+        Ok(self.info(k)?.dtype == DType::None)
+    }
+
+    /// Reads into the caller's buffer with Chainer's load semantics: the file's shape must equal
+    /// `shape` (numpy order) and `out` holds the elements in C order. The outcome tells whether
+    /// the buffer was filled (it is left alone for None, or a skipped key).
+    pub fn read_into<T: Element>(&self, k: &str, shape: &[usize], out: &mut [T]) -> Result<Outcome> {
+        let shape = shape_i64(shape)?;
+        self.fill(k, out, |oc, h, k, dtype, buf, size| unsafe {
+            sys::ser_get_array(oc, h, k, dtype, shape.len() as i32, shape.as_ptr(), buf, size)
+        })
+    }
+
+    /// Runs a read that fills `out` (ser_get_array or a variant) and returns its outcome.
+    fn fill<T: Element>(
+        &self, k: &str, out: &mut [T],
+        read: impl FnOnce(*mut i32, *mut sys::ser_handle, *const c_char, i32, *mut c_void, usize) -> c_int,
+    ) -> Result<Outcome> {
+        let k = key(k)?;
+        let mut outcome = 0i32;
+        let (buf, size) = (out.as_mut_ptr() as *mut c_void, std::mem::size_of_val(out));
+        check(read(&mut outcome, self.h(), k.as_ptr(), T::DTYPE.to_raw(), buf, size))?;
+        Ok(Outcome::from_raw(outcome))
+    }
+
+    /// Reads a whole array with its stored shape; `None` when the file holds None (or the key was
+    /// skipped). The stored dtype must be `T` (or castable under the reader's [`crate::Cast`]).
+    pub fn read<T: Element>(&self, k: &str) -> Result<Option<Array<T>>> {
+        let info = self.info(k)?;
+        if info.dtype == DType::None {
+            return Ok(None);
+        }
+        let mut data = vec![T::default(); info.count];
+        match self.read_into(k, &info.shape, &mut data)? {
+            Outcome::Loaded => Ok(Some(Array { shape: info.shape, data })),
+            _ => Ok(None),
+        }
+    }
+
+    /// Reads the hyperslab `offset .. offset + count` of an HDF5 dataset into `out` (C order,
+    /// `count` elements per dimension). Needs the library's `chainerser/hdf5.h`.
+    #[cfg(chainerser_h5_slab)]
+    pub fn read_slab<T: Element>(
+        &self, k: &str, offset: &[usize], count: &[usize], out: &mut [T],
+    ) -> Result<Outcome> {
+        let (offset, count) = (shape_i64(offset)?, shape_i64(count)?);
+        if offset.len() != count.len() {
+            return Err(crate::Error::invalid("offset and count differ in length"));
+        }
+        self.fill(k, out, |oc, h, k, dtype, buf, size| unsafe {
+            sys::ser_h5_get_array(
+                oc,
+                h,
+                k,
+                dtype,
+                count.len() as i32,
+                offset.as_ptr(),
+                count.as_ptr(),
+                buf,
+                size,
+            )
+        })
+    }
+
+    /// A scalar integer (Chainer's `int` rule: any integer or bool dtype); `None` if the file
+    /// holds None or the key was skipped.
+    pub fn read_i64(&self, k: &str) -> Result<Option<i64>> {
+        self.scalar(k, 0i64, |out, oc, h, k| unsafe { sys::ser_get_int64(out, oc, h, k) })
+    }
+    /// A scalar float (Chainer's `float` rule: ints, bools and floats).
+    pub fn read_f64(&self, k: &str) -> Result<Option<f64>> {
+        self.scalar(k, 0f64, |out, oc, h, k| unsafe { sys::ser_get_float64(out, oc, h, k) })
+    }
+    /// A scalar bool (bool dtype only).
+    pub fn read_bool(&self, k: &str) -> Result<Option<bool>> {
+        Ok(self
+            .scalar(k, 0 as c_int, |out, oc, h, k| unsafe { sys::ser_get_bool(out, oc, h, k) })?
+            .map(|v| v != 0))
+    }
+
+    fn scalar<V>(
+        &self, k: &str, init: V,
+        get: impl FnOnce(*mut V, *mut i32, *mut sys::ser_handle, *const c_char) -> c_int,
+    ) -> Result<Option<V>> {
+        let k = key(k)?;
+        let (mut v, mut outcome) = (init, 0i32);
+        check(get(&mut v, &mut outcome, self.h(), k.as_ptr()))?;
+        Ok((Outcome::from_raw(outcome) == Outcome::Loaded).then_some(v))
+    }
+
+    /// A 0-d string (`<U n`, `|S n`, or an HDF5 string) as UTF-8.
+    pub fn read_string(&self, k: &str) -> Result<Option<String>> {
+        let k = key(k)?;
+        let (mut size, mut outcome) = (0usize, 0i32);
+        check(unsafe {
+            sys::ser_get_string(&mut size, &mut outcome, self.h(), k.as_ptr(), ptr::null_mut(), 0)
+        })?;
+        if Outcome::from_raw(outcome) != Outcome::Loaded {
+            return Ok(None);
+        }
+        let mut buf = vec![0u8; size.max(1)];
+        check(unsafe {
+            sys::ser_get_string(
+                &mut size,
+                &mut outcome,
+                self.h(),
+                k.as_ptr(),
+                buf.as_mut_ptr() as *mut c_char,
+                buf.len(),
+            )
+        })?;
+        let text = CStr::from_bytes_until_nul(&buf)
+            .map_err(|_| crate::Error::invalid("string not NUL-terminated"))?;
+        Ok(Some(text.to_string_lossy().into_owned()))
+    }
+}
