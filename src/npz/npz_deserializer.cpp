@@ -1,13 +1,10 @@
 #include "npz/npz_deserializer.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 
 #include "core/error.h"
-#include "npz/deflate.h"
 #include "npz/none_pickle.h"
 #include "npz/npy_header.h"
 #include "npz/zip_reader.h"
@@ -17,9 +14,6 @@ namespace chainerser {
 namespace {
 // A None member is a small pickle; anything larger is some other object array.
 constexpr uint64_t kMaxNonePickle = 4096;
-// Deflated members up to this size are inflated whole with libdeflate (fast, and parallel across
-// threads); larger ones stream through zlib straight into the caller's buffer to bound memory.
-constexpr uint64_t kMaxWholeInflate = uint64_t(64) << 20;
 }  // namespace
 
 struct NpzDeserializer::Archive {
@@ -42,11 +36,6 @@ NpzDeserializer::~NpzDeserializer() = default;
 
 std::unique_ptr<AbstractDeserializer> NpzDeserializer::open(const std::string &file, std::string prefix,
                                                             std::shared_ptr<const LoadOptions> options) {
-    struct stat st;
-    if (::stat(file.c_str(), &st) != 0)
-        fail(errno == ENOENT ? SER_ENOTFOUND : SER_EIO, file + ": " + std::strerror(errno));
-    if (S_ISDIR(st.st_mode)) fail(SER_EINVAL, file + ": is a directory");
-    if (st.st_size == 0) fail(SER_EFORMAT, file + ": empty file, not an npz archive");
     auto archive = std::make_shared<Archive>();
     archive->zip = std::make_unique<ZipReader>(file);
     const auto &members = archive->zip->members();
@@ -86,11 +75,11 @@ std::optional<ArrayMeta> NpzDeserializer::stat_entry(const std::string &key) {
     const uint64_t max_header = options().max_header_bytes;
     try {
         unsigned char pre[kNpyPreambleSize];
-        size_t got = zip.read_prefix(member, pre, sizeof pre);
+        size_t got = zip.read_prefix(member, pre, sizeof pre, at);
         uint64_t offset = npy_data_offset(pre, got, max_header);
         if (offset > size) fail(SER_EFORMAT, "npy header runs past the end of the member");
         std::vector<unsigned char> head(static_cast<size_t>(offset));
-        if (zip.read_prefix(member, head.data(), head.size()) != head.size())
+        if (zip.read_prefix(member, head.data(), head.size(), at) != head.size())
             fail(SER_EFORMAT, "truncated npy header");
         NpyHeader h = decode_npy_header(head.data(), head.size(), max_header);
         if (h.meta.is_none()) {
@@ -128,20 +117,7 @@ void NpzDeserializer::read_entry(const std::string &key, const ArrayMeta &meta, 
         offset = h->second.data_offset;
         member = archive_->index.at(key);
     }
-    ZipReader &zip = *archive_->zip;
-    const ZipMember &m = zip.members()[member];
-    const std::string what = where(file_name(), key);
-    if (m.method != 8 || m.encrypted || m.size > kMaxWholeInflate) {
-        zip.read_range(member, offset, buf, meta.nbytes(), what);
-        return;
-    }
-    std::vector<unsigned char> stream = zip.read_stored_bytes(member, what);
-    std::vector<unsigned char> whole(static_cast<size_t>(m.size));
-    if (!inflate_raw_exact(stream.data(), stream.size(), whole.data(), whole.size()))
-        fail(SER_EFORMAT, what + "corrupt deflate data, or it does not inflate to the " + std::to_string(m.size) +
-                              " bytes the directory says");
-    if (crc32_update(0, whole.data(), whole.size()) != m.crc) fail(SER_EFORMAT, what + "CRC error (member data is corrupt)");
-    if (meta.nbytes()) std::memcpy(buf, whole.data() + offset, meta.nbytes());
+    archive_->zip->read_range(member, offset, buf, meta.nbytes(), where(file_name(), key));
 }
 
 }  // namespace chainerser

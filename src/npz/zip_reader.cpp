@@ -1,32 +1,43 @@
 #include "npz/zip_reader.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zip.h>
+#include <zlib.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <memory>
 
 #include "core/error.h"
+#include "npz/deflate.h"
 
 namespace chainerser {
 namespace {
 
-// libzip 1.7.3 mishandles single reads of 4 GiB and more; stay well below.
-constexpr uint64_t kMaxRead = uint64_t(1) << 30;
+// Deflated members up to this size are inflated whole with libdeflate (fast, and parallel across
+// threads); larger ones stream through libzip so that memory stays bounded.
+constexpr uint64_t kMaxWholeInflate = uint64_t(64) << 20;
+constexpr size_t kChunk = size_t(1) << 16;
+// Header reads of deflated members up to this size decode the whole member (and keep it for the
+// data read that follows) instead of starting a zlib stream.
+constexpr uint64_t kSmallMember = uint64_t(1) << 18;
 
-int code_for_zip_error(int ze) {
-    switch (ze) {
-        case ZIP_ER_NOENT: return SER_ENOTFOUND;
-        case ZIP_ER_MEMORY: return SER_ENOMEM;
-        case ZIP_ER_OPEN:
-        case ZIP_ER_READ:
-        case ZIP_ER_SEEK:
-        case ZIP_ER_WRITE:
-        case ZIP_ER_CLOSE: return SER_EIO;
-        case ZIP_ER_COMPNOTSUPP:
-        case ZIP_ER_ENCRNOTSUPP: return SER_EUNSUPPORTED;
-        default: return SER_EFORMAT;
-    }
-}
+std::atomic<uint64_t> g_next_reader_id{1};
+
+struct DecodedMember {
+    uint64_t reader = 0, index = 0;
+    std::vector<unsigned char> bytes;
+};
+thread_local DecodedMember t_decoded;
+// libzip 1.7.3 mishandles single reads of 4 GiB and more; stay well below.
+constexpr uint64_t kMaxLibzipRead = uint64_t(1) << 30;
+
+uint16_t u16(const unsigned char *p) { return uint16_t(p[0] | p[1] << 8); }
+uint32_t u32(const unsigned char *p) { return uint32_t(u16(p)) | uint32_t(u16(p + 2)) << 16; }
 
 struct ZipFileCloser {
     void operator()(zip_file_t *f) const { zip_fclose(f); }
@@ -35,7 +46,160 @@ using ZipFilePtr = std::unique_ptr<zip_file_t, ZipFileCloser>;
 
 }  // namespace
 
-ZipReader::ZipReader(std::string path) : path_(std::move(path)) {
+ZipReader::ZipReader(std::string path) : path_(std::move(path)), id_(g_next_reader_id++) {
+    fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) fail(errno == ENOENT ? SER_ENOTFOUND : SER_EIO, path_ + ": " + std::strerror(errno));
+    try {
+        struct stat st;
+        if (::fstat(fd_, &st) != 0) fail(SER_EIO, path_ + ": " + std::strerror(errno));
+        if (S_ISDIR(st.st_mode)) fail(SER_EINVAL, path_ + ": is a directory");
+        file_size_ = uint64_t(st.st_size);
+        if (file_size_ == 0) fail(SER_EFORMAT, path_ + ": empty file, not an npz archive");
+        members_ = read_zip_directory(fd_, file_size_, path_);
+        data_offsets_.assign(members_.size(), 0);
+    } catch (...) {
+        ::close(fd_);
+        throw;
+    }
+}
+
+ZipReader::~ZipReader() {
+    if (za_) zip_discard(za_);
+    if (fd_ >= 0) ::close(fd_);
+}
+
+void ZipReader::check_readable(uint64_t index, const std::string &what) const {
+    const ZipEntry &m = members_.at(index);
+    if (m.encrypted()) fail(SER_EUNSUPPORTED, what + "the member is encrypted");
+    if (m.method != 0 && m.method != 8 && !zip_compression_method_supported(zip_int32_t(m.method), 0))
+        fail(SER_EUNSUPPORTED, what + "unsupported zip compression method " + std::to_string(m.method));
+    if (m.method == 0 && m.size != m.comp_size)
+        fail(SER_EFORMAT, what + "stored member with different compressed and uncompressed sizes");
+}
+
+uint64_t ZipReader::data_offset(uint64_t index, const std::string &what) {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (data_offsets_.at(index)) return data_offsets_[index];
+    }
+    const ZipEntry &m = members_[index];
+    unsigned char h[30];
+    if (m.header_offset > file_size_ || file_size_ - m.header_offset < sizeof h)
+        fail(SER_EFORMAT, what + "local header offset points outside the file");
+    pread_exact(fd_, h, sizeof h, m.header_offset, what);
+    if (u32(h) != 0x04034b50) fail(SER_EFORMAT, what + "bad local header signature");
+    const uint64_t name_len = u16(h + 26), extra_len = u16(h + 28);
+    const uint64_t start = m.header_offset + 30 + name_len + extra_len;
+    if (start > file_size_ || file_size_ - start < m.comp_size)
+        fail(SER_EFORMAT, what + "member data runs past the end of the file (truncated?)");
+    std::vector<unsigned char> local_name(static_cast<size_t>(name_len));
+    pread_exact(fd_, local_name.data(), name_len, m.header_offset + 30, what);
+    if (decode_zip_name(local_name.data(), local_name.size(), u16(h + 6)) != m.name)  // as CPython checks
+        fail(SER_EFORMAT, what + "file name in the directory and in the local header differ");
+    std::lock_guard<std::mutex> lock(mutex_);
+    data_offsets_[index] = start;
+    return start;
+}
+
+size_t ZipReader::read_prefix(uint64_t index, void *buf, size_t n, const std::string &what) {
+    check_readable(index, what);
+    const ZipEntry &m = members_[index];
+    n = size_t(std::min<uint64_t>(n, m.size));
+    const uint64_t start = data_offset(index, what);
+    if (m.method == 0) {
+        pread_exact(fd_, buf, n, start, what);
+        return n;
+    }
+    if (m.method != 8) return prefix_with_libzip(index, buf, n, what);
+    if (m.size <= kSmallMember) {
+        const std::vector<unsigned char> &whole = inflate_whole(index, what);
+        if (n) std::memcpy(buf, whole.data(), n);
+        return n;
+    }
+    // Inflate just enough of the stream to fill n bytes.
+    z_stream z{};
+    if (inflateInit2(&z, -15) != Z_OK) throw std::bad_alloc();
+    std::unique_ptr<z_stream, int (*)(z_stream *)> guard(&z, inflateEnd);
+    std::vector<unsigned char> in(static_cast<size_t>(std::min<uint64_t>(kChunk, m.comp_size)));
+    uint64_t consumed = 0;
+    z.next_out = static_cast<Bytef *>(buf);
+    z.avail_out = uInt(n);
+    while (z.avail_out > 0) {
+        if (z.avail_in == 0) {
+            const uint64_t take = std::min<uint64_t>(in.size(), m.comp_size - consumed);
+            if (take == 0) break;
+            pread_exact(fd_, in.data(), take, start + consumed, what);
+            consumed += take;
+            z.next_in = in.data();
+            z.avail_in = uInt(take);
+        }
+        int rc = inflate(&z, Z_NO_FLUSH);
+        if (rc == Z_STREAM_END) break;
+        if (rc != Z_OK) fail(SER_EFORMAT, what + "corrupt deflate data");
+    }
+    return n - z.avail_out;
+}
+
+void ZipReader::read_range(uint64_t index, uint64_t offset, void *buf, uint64_t n, const std::string &what) {
+    check_readable(index, what);
+    const ZipEntry &m = members_[index];
+    if (offset > m.size || n > m.size - offset)
+        fail(SER_EFORMAT, what + "needs " + std::to_string(n) + " bytes at offset " + std::to_string(offset) +
+                              " but the member holds " + std::to_string(m.size));
+    if (m.method == 0) return read_stored(index, offset, buf, n, what);
+    if (m.method == 8 && m.size <= kMaxWholeInflate) return read_deflated_whole(index, offset, buf, n, what);
+    read_with_libzip(index, offset, buf, n, what);
+}
+
+void ZipReader::read_stored(uint64_t index, uint64_t offset, void *buf, uint64_t n, const std::string &what) {
+    const ZipEntry &m = members_[index];
+    const uint64_t start = data_offset(index, what);
+    std::vector<unsigned char> other(size_t(std::min<uint64_t>(std::max<uint64_t>(offset, 1), kChunk)));
+    uint32_t crc = 0;
+    auto crc_of_range = [&](uint64_t from, uint64_t to) {  // bytes outside [offset, offset + n)
+        for (uint64_t at = from; at < to;) {
+            const uint64_t take = std::min<uint64_t>(other.size(), to - at);
+            pread_exact(fd_, other.data(), take, start + at, what);
+            crc = crc32_update(crc, other.data(), size_t(take));
+            at += take;
+        }
+    };
+    crc_of_range(0, offset);
+    pread_exact(fd_, buf, n, start + offset, what);
+    crc = crc32_update(crc, buf, size_t(n));
+    crc_of_range(offset + n, m.size);
+    if (crc != m.crc) fail(SER_EFORMAT, what + "CRC error (member data is corrupt)");
+}
+
+const std::vector<unsigned char> &ZipReader::inflate_whole(uint64_t index, const std::string &what) {
+    DecodedMember &d = t_decoded;
+    if (d.reader == id_ && d.index == index) return d.bytes;
+    d.reader = 0;
+    const ZipEntry &m = members_[index];
+    const uint64_t start = data_offset(index, what);
+    std::vector<unsigned char> stream(static_cast<size_t>(m.comp_size));
+    pread_exact(fd_, stream.data(), stream.size(), start, what);
+    d.bytes.resize(static_cast<size_t>(m.size));
+    if (!inflate_raw_exact(stream.data(), stream.size(), d.bytes.data(), d.bytes.size()))
+        fail(SER_EFORMAT, what + "corrupt deflate data, or it does not inflate to the " + std::to_string(m.size) +
+                              " bytes the directory says");
+    if (crc32_update(0, d.bytes.data(), d.bytes.size()) != m.crc)
+        fail(SER_EFORMAT, what + "CRC error (member data is corrupt)");
+    d.reader = id_, d.index = index;
+    return d.bytes;
+}
+
+void ZipReader::read_deflated_whole(uint64_t index, uint64_t offset, void *buf, uint64_t n, const std::string &what) {
+    const std::vector<unsigned char> &whole = inflate_whole(index, what);
+    if (n) std::memcpy(buf, whole.data() + offset, static_cast<size_t>(n));
+    if (whole.size() > kSmallMember) {  // do not keep large members alive
+        t_decoded.reader = 0;
+        std::vector<unsigned char>().swap(t_decoded.bytes);
+    }
+}
+
+struct zip *ZipReader::libzip(const std::string &what) {
+    if (za_) return za_;
     int err = 0;
     za_ = zip_open(path_.c_str(), ZIP_RDONLY, &err);
     if (!za_) {
@@ -43,92 +207,45 @@ ZipReader::ZipReader(std::string path) : path_(std::move(path)) {
         zip_error_init_with_code(&ze, err);
         std::string why = zip_error_strerror(&ze);
         zip_error_fini(&ze);
-        if (err == ZIP_ER_NOZIP) why = "not a zip archive (no end of central directory found)";
-        fail(code_for_zip_error(err), path_ + ": " + why);
+        fail(SER_EFORMAT, what + why);
     }
-    zip_int64_t n = zip_get_num_entries(za_, 0);
-    members_.reserve(size_t(n));
-    for (zip_int64_t i = 0; i < n; ++i) {
-        zip_stat_t st;
-        zip_stat_init(&st);
-        if (zip_stat_index(za_, zip_uint64_t(i), 0, &st) != 0)
-            fail(SER_EFORMAT, path_ + ": member " + std::to_string(i) + ": " + zip_strerror(za_));
-        ZipMember m;
-        m.name = st.name ? st.name : "";
-        m.size = st.size;
-        m.comp_size = st.comp_size;
-        m.method = st.comp_method;
-        m.crc = st.crc;
-        m.encrypted = st.encryption_method != ZIP_EM_NONE;
-        members_.push_back(std::move(m));
-    }
+    if (zip_uint64_t(zip_get_num_entries(za_, 0)) != members_.size())
+        fail(SER_EFORMAT, what + "libzip and the central directory disagree on the member count");
+    return za_;
 }
 
-ZipReader::~ZipReader() {
-    if (za_) zip_discard(za_);
-}
-
-void ZipReader::check_readable(uint64_t index, const std::string &what) const {
-    const ZipMember &m = members_.at(index);
-    if (m.encrypted) fail(SER_EUNSUPPORTED, what + "the member is encrypted");
-    if (!zip_compression_method_supported(zip_int32_t(m.method), 0))
-        fail(SER_EUNSUPPORTED, what + "unsupported zip compression method " + std::to_string(m.method));
-}
-
-size_t ZipReader::read_prefix(uint64_t index, void *buf, size_t n) {
+size_t ZipReader::prefix_with_libzip(uint64_t index, void *buf, size_t n, const std::string &what) {
     std::lock_guard<std::mutex> lock(mutex_);
-    check_readable(index, path_ + ": member '" + members_[index].name + "': ");
-    ZipFilePtr f(zip_fopen_index(za_, index, 0));
-    if (!f) fail(SER_EFORMAT, path_ + ": member '" + members_[index].name + "': " + zip_strerror(za_));
-    n = size_t(std::min<uint64_t>(n, members_[index].size));
+    ZipFilePtr f(zip_fopen_index(libzip(what), index, 0));
+    if (!f) fail(SER_EFORMAT, what + zip_strerror(za_));
     size_t got = 0;
     while (got < n) {
         zip_int64_t r = zip_fread(f.get(), static_cast<char *>(buf) + got, n - got);
-        if (r < 0) fail(SER_EFORMAT, path_ + ": member '" + members_[index].name + "': " + zip_file_strerror(f.get()));
+        if (r < 0) fail(SER_EFORMAT, what + zip_file_strerror(f.get()));
         if (r == 0) break;
         got += size_t(r);
     }
     return got;
 }
 
-std::vector<unsigned char> ZipReader::read_stored_bytes(uint64_t index, const std::string &what) {
+void ZipReader::read_with_libzip(uint64_t index, uint64_t offset, void *buf, uint64_t n, const std::string &what) {
     std::lock_guard<std::mutex> lock(mutex_);
-    check_readable(index, what);
-    ZipFilePtr f(zip_fopen_index(za_, index, ZIP_FL_COMPRESSED));
-    if (!f) fail(SER_EFORMAT, what + zip_strerror(za_));
-    std::vector<unsigned char> out(size_t(members_[index].comp_size));
-    uint64_t got = 0;
-    while (got < out.size()) {
-        zip_int64_t r = zip_fread(f.get(), out.data() + got, std::min<uint64_t>(out.size() - got, kMaxRead));
-        if (r < 0) fail(SER_EFORMAT, what + zip_file_strerror(f.get()));
-        if (r == 0) fail(SER_EFORMAT, what + "member data ends early (file truncated?)");
-        got += uint64_t(r);
-    }
-    return out;
-}
-
-void ZipReader::read_range(uint64_t index, uint64_t offset, void *buf, uint64_t n, const std::string &what) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    check_readable(index, what);
     const uint64_t size = members_[index].size;
-    if (offset > size || n > size - offset)
-        fail(SER_EFORMAT, what + "needs " + std::to_string(n) + " bytes at offset " + std::to_string(offset) +
-                              " but the member holds " + std::to_string(size));
-    ZipFilePtr f(zip_fopen_index(za_, index, 0));
+    ZipFilePtr f(zip_fopen_index(libzip(what), index, 0));
     if (!f) fail(SER_EFORMAT, what + zip_strerror(za_));
     auto read_into = [&](char *dst, uint64_t len) {
         uint64_t got = 0;
         while (got < len) {
-            zip_int64_t r = zip_fread(f.get(), dst + got, std::min(len - got, kMaxRead));
+            zip_int64_t r = zip_fread(f.get(), dst + got, std::min(len - got, kMaxLibzipRead));
             if (r < 0) fail(SER_EFORMAT, what + zip_file_strerror(f.get()));
-            if (r == 0) fail(SER_EFORMAT, what + "member ends after " + std::to_string(offset + got) + " of " +
-                                              std::to_string(size) + " bytes");
+            if (r == 0) fail(SER_EFORMAT, what + "member ends after " + std::to_string(got) + " of " + std::to_string(len) +
+                                              " expected bytes");
             got += uint64_t(r);
         }
     };
-    std::vector<char> scratch(size_t(std::min<uint64_t>(std::max<uint64_t>(offset, 1), uint64_t(1) << 16)));
+    std::vector<char> scratch(kChunk);
     for (uint64_t skipped = 0; skipped < offset;) {
-        uint64_t step = std::min<uint64_t>(offset - skipped, scratch.size());
+        const uint64_t step = std::min<uint64_t>(offset - skipped, scratch.size());
         read_into(scratch.data(), step);
         skipped += step;
     }

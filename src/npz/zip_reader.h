@@ -1,5 +1,8 @@
-// Read access to a zip archive through libzip: the central directory is the truth, members are
-// read (and inflated) independently, and every full read ends by checking size and CRC-32.
+// Read access to a zip archive. The member table comes from our own central-directory parse
+// (zip_directory.h); member data is read with pread and decoded independently per member:
+// stored members straight into the caller's buffer, deflated ones with libdeflate, and members
+// that are very large or use other methods (bzip2, lzma, ...) stream through libzip. Every full
+// read checks the member's size and CRC-32 against the directory.
 #pragma once
 
 #include <cstdint>
@@ -7,18 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "npz/zip_directory.h"
+
 struct zip;
 
 namespace chainerser {
-
-struct ZipMember {
-    std::string name;       // as stored (UTF-8, or CP437 decoded to UTF-8)
-    uint64_t size = 0;      // uncompressed
-    uint64_t comp_size = 0;
-    uint16_t method = 0;
-    uint32_t crc = 0;
-    bool encrypted = false;
-};
 
 class ZipReader {
 public:
@@ -28,25 +24,41 @@ public:
     ZipReader &operator=(const ZipReader &) = delete;
 
     const std::string &path() const { return path_; }
-    const std::vector<ZipMember> &members() const { return members_; }
+    const std::vector<ZipEntry> &members() const { return members_; }
 
-    // Up to n bytes from the start of member `index` (no CRC check: the member is not read whole).
-    size_t read_prefix(uint64_t index, void *buf, size_t n);
+    // Up to n bytes from the start of member `index`, decoded (no CRC check: not read whole).
+    size_t read_prefix(uint64_t index, void *buf, size_t n, const std::string &what);
 
-    // Bytes [offset, offset + n) of member `index` into buf; then the rest of the member is read
-    // so that libzip verifies its size and CRC-32. `what` names the entry in messages.
+    // Bytes [offset, offset + n) of member `index` into buf, checking the whole member's size and
+    // CRC-32. `what` starts every message ("file: key 'k': ").
     void read_range(uint64_t index, uint64_t offset, void *buf, uint64_t n, const std::string &what);
 
-    // The member's stored bytes as they are in the archive (deflated members: the raw deflate
-    // stream), for the caller to decode and check against `crc`.
-    std::vector<unsigned char> read_stored_bytes(uint64_t index, const std::string &what);
+    // File offset of member `index`'s stored bytes (after its local header), checked to lie
+    // inside the file.
+    uint64_t data_offset(uint64_t index, const std::string &what);
+
+    int fd() const { return fd_; }
+    uint64_t file_size() const { return file_size_; }
 
 private:
     void check_readable(uint64_t index, const std::string &what) const;
+    void read_stored(uint64_t index, uint64_t offset, void *buf, uint64_t n, const std::string &what);
+    void read_deflated_whole(uint64_t index, uint64_t offset, void *buf, uint64_t n, const std::string &what);
+    // The whole decoded member, CRC-checked; the last one per thread is kept, because a header
+    // read is usually followed by the data read of the same member.
+    const std::vector<unsigned char> &inflate_whole(uint64_t index, const std::string &what);
+    void read_with_libzip(uint64_t index, uint64_t offset, void *buf, uint64_t n, const std::string &what);
+    size_t prefix_with_libzip(uint64_t index, void *buf, size_t n, const std::string &what);
+    struct zip *libzip(const std::string &what);
+
     std::string path_;
-    struct zip *za_ = nullptr;
-    std::vector<ZipMember> members_;
-    std::mutex mutex_;  // handles derived from one root share this archive
+    int fd_ = -1;
+    uint64_t file_size_ = 0;
+    std::vector<ZipEntry> members_;
+    std::vector<uint64_t> data_offsets_;  // 0 until resolved
+    std::mutex mutex_;                    // guards data_offsets_ and the libzip handle
+    struct zip *za_ = nullptr;            // opened on first need
+    const uint64_t id_;                   // tells this reader's entries in the per-thread cache apart
 };
 
 }  // namespace chainerser

@@ -1,0 +1,33 @@
+// The zip central directory, parsed straight from the file: the list of members with their sizes,
+// CRCs and local-header offsets. Opening a checkpoint reads only this (one pread of the tail and
+// one of the directory), which is what makes opening an archive of 40,000 members cheap.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace chainerser {
+
+struct ZipEntry {
+    std::string name;          // UTF-8 (names without the UTF-8 flag are decoded as CP437, as CPython does)
+    uint64_t size = 0;         // uncompressed
+    uint64_t comp_size = 0;
+    uint64_t header_offset = 0;  // of the local file header
+    uint32_t crc = 0;
+    uint16_t method = 0;
+    uint16_t flags = 0;
+    bool encrypted() const { return flags & 1; }
+};
+
+// A member name as CPython decodes it: UTF-8 when general-purpose flag bit 11 is set, else CP437.
+std::string decode_zip_name(const unsigned char *p, size_t n, uint16_t flags);
+
+// Reads the directory of the open file `fd` of `file_size` bytes. Throws SER_EFORMAT naming
+// `path` if there is no valid end record or the directory does not fit the file.
+std::vector<ZipEntry> read_zip_directory(int fd, uint64_t file_size, const std::string &path);
+
+// pread that fills the whole buffer or throws (SER_EIO on error, SER_EFORMAT on end of file).
+void pread_exact(int fd, void *buf, uint64_t size, uint64_t offset, const std::string &what);
+
+}  // namespace chainerser
