@@ -59,7 +59,7 @@ std::vector<Loaded> load_source(const std::string &path) {
 void save(const std::vector<Loaded> &data, const std::string &format, const std::string &path, bool compress,
           int threads) {
     ser_options o;
-    ser_options_init(&o);
+    ser_options_init(&o, SER_OPTIONS_VERSION);
     o.compress = compress;
     o.threads = threads;
     ser_handle *h;
@@ -72,7 +72,7 @@ void save(const std::vector<Loaded> &data, const std::string &format, const std:
 
 void load_all(std::vector<Loaded> &into, const std::string &format, const std::string &path, int threads) {
     ser_options o;
-    ser_options_init(&o);
+    ser_options_init(&o, SER_OPTIONS_VERSION);
     o.threads = threads;
     ser_handle *h;
     check(open_file(&h, format, path, SER_READ, &o), "open for reading");
@@ -159,7 +159,7 @@ int gen(int argc, char **argv) {
     const uint64_t w3 = std::strtoull(arg_after(argc, argv, "--w3-bytes", "1073741824"), nullptr, 10);
     std::vector<bench::Array> arrays = bench::make_workload(argv[2], scale, w3);
     ser_options o;
-    ser_options_init(&o);
+    ser_options_init(&o, SER_OPTIONS_VERSION);
     o.compress = 0;
     ser_handle *h;
     check(ser_npz_open(&h, argv[3], SER_WRITE, &o), "open workload");

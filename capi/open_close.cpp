@@ -1,4 +1,6 @@
 // Opening files through the backend table, child handles, closing.
+#include <cstddef>
+#include <cstring>
 #include <memory>
 
 #include "capi/handle.h"
@@ -8,12 +10,19 @@ using namespace chainerser;
 
 namespace {
 
+// Bytes of ser_options that a caller of each version has: older callers' structs are shorter.
+size_t options_size(uint32_t version) {
+    switch (version) {
+        case 1: return offsetof(ser_options, max_entry_bytes) + sizeof(uint64_t);
+        case 2: return sizeof(ser_options);
+        default: fail(SER_EINVAL, "ser_options.version " + std::to_string(version) + " is not supported (use ser_options_init)");
+    }
+}
+
 ser_options checked_options(const ser_options *opts) {
     ser_options o = SER_OPTIONS_INIT;
     if (!opts) return o;
-    if (opts->version < 1 || opts->version > SER_OPTIONS_VERSION)
-        fail(SER_EINVAL, "ser_options.version " + std::to_string(opts->version) + " is not supported (use ser_options_init)");
-    o = *opts;
+    std::memcpy(&o, opts, options_size(opts->version));
     require(o.compress == 0 || o.compress == 1, "ser_options.compress must be 0 or 1");
     require(o.compression_level >= -1 && o.compression_level <= 9, "ser_options.compression_level must be -1 or 0-9");
     require(o.threads >= 0, "ser_options.threads must be >= 0");
@@ -37,6 +46,9 @@ std::shared_ptr<const LoadOptions> load_options(const ser_options &o) {
     }
     l->max_header_bytes = o.max_header_bytes;
     l->max_entry_bytes = o.max_entry_bytes;
+    l->max_members = o.max_members;
+    l->max_inflate_ratio = o.max_inflate_ratio;
+    l->max_total_bytes = o.max_total_bytes;
     l->threads = o.threads;
     return l;
 }
@@ -70,10 +82,12 @@ int open_with(const char *backend_name, ser_handle **out, const char *path, int3
 
 extern "C" {
 
-int ser_options_init(ser_options *opts) noexcept {
+int ser_options_init(ser_options *opts, uint32_t version) noexcept {
     return guarded([&] {
         require(opts != nullptr, "opts is NULL");
-        *opts = ser_options SER_OPTIONS_INIT;
+        ser_options defaults = SER_OPTIONS_INIT;
+        defaults.version = version;
+        std::memcpy(opts, &defaults, options_size(version));
     });
 }
 

@@ -80,7 +80,7 @@ func CreateH5(path string, opts *WriteOptions) (*File, error) { return openWrite
 
 func openRead(open openFunc, path string, opts *ReadOptions) (*File, error) {
 	var o C.ser_options
-	C.ser_options_init(&o)
+	C.ser_options_init(&o, C.SER_OPTIONS_VERSION)
 	var cstrs []*C.char
 	defer func() {
 		for _, s := range cstrs {
@@ -111,7 +111,7 @@ func openRead(open openFunc, path string, opts *ReadOptions) (*File, error) {
 
 func openWrite(open openFunc, path string, opts *WriteOptions) (*File, error) {
 	var o C.ser_options
-	C.ser_options_init(&o)
+	C.ser_options_init(&o, C.SER_OPTIONS_VERSION)
 	if opts != nil {
 		if opts.Store {
 			o.compress = 0

@@ -116,8 +116,12 @@ typedef enum ser_cast {
 /** @brief Callback of ser_options.ignore_fn: return non-zero to skip @p key (the full key, path included). */
 typedef int (*ser_ignore_fn)(const char *key, void *ctx);
 
-/** @brief Version of ::ser_options this header describes. */
-#define SER_OPTIONS_VERSION 1
+/**
+ * @brief Version of ::ser_options this header describes. Version 1 ends at max_entry_bytes;
+ *        version 2 adds align_data, max_members, max_inflate_ratio and max_total_bytes. The
+ *        library reads only the fields of the version a caller declares.
+ */
+#define SER_OPTIONS_VERSION 2
 
 /**
  * @brief Options for opening a file. Fill with ser_options_init() or ::SER_OPTIONS_INIT,
@@ -139,10 +143,16 @@ typedef struct ser_options {
     uint64_t max_entry_bytes;   /**< reading: largest decoded entry accepted; 0 = no limit but the file's */
     int32_t align_data;         /**< NPZ writing: 1 starts every stored member's array data on a 64-byte
                                      file offset (for aligned zero-copy views); the file stays a normal NPZ */
+    uint64_t max_members;       /**< reading: most zip members accepted (default 1048576); 0 = no limit */
+    uint32_t max_inflate_ratio; /**< reading: a deflated member may claim at most this many bytes per
+                                     compressed byte (default 1032, deflate's own maximum); 0 = no limit */
+    uint64_t max_total_bytes;   /**< reading: most decoded bytes one root handle and its children may
+                                     read in all; 0 (default) = no limit */
 } ser_options;
 
 /** @brief Static initialiser with every default. */
-#define SER_OPTIONS_INIT { SER_OPTIONS_VERSION, 1, -1, 0, 1, SER_CAST_NO, NULL, NULL, 0, NULL, NULL, 10000, 0, 0 }
+#define SER_OPTIONS_INIT \
+    { SER_OPTIONS_VERSION, 1, -1, 0, 1, SER_CAST_NO, NULL, NULL, 0, NULL, NULL, 10000, 0, 0, 1048576, 1032, 0 }
 
 /**
  * @brief What a file holds under a key, without its data. The layout is frozen.
@@ -190,8 +200,12 @@ SER_API int ser_descr(char *out, size_t size, const ser_array_info *info) SER_NO
 
 /** @name Opening and closing */
 /**@{*/
-/** @brief Fills @p opts with the defaults (same as ::SER_OPTIONS_INIT). */
-SER_API int ser_options_init(ser_options *opts) SER_NOEXCEPT;
+/**
+ * @brief Fills the fields of @p opts that exist in @p version with their defaults and sets
+ *        opts->version. Pass ::SER_OPTIONS_VERSION; a program built against an older header
+ *        passes the older value, and nothing past its shorter struct is touched.
+ */
+SER_API int ser_options_init(ser_options *opts, uint32_t version) SER_NOEXCEPT;
 
 /**
  * @brief Opens a NumPy `.npz` checkpoint (Chainer's save_npz/load_npz format).

@@ -243,7 +243,7 @@ public:
 namespace detail {
 inline ser_options load_c_options(const LoadOptions &o, std::vector<const char *> &names) {
     ser_options c;
-    ser_options_init(&c);
+    ser_options_init(&c, SER_OPTIONS_VERSION);
     c.strict = o.strict ? 1 : 0;
     c.cast = o.cast;
     c.path = o.path.c_str();
@@ -279,7 +279,7 @@ inline void load_with(Handle file, Serializable &obj) {
 /** @brief chainer.serializers.save_npz: @p compression true deflates (savez_compressed). */
 inline void save_npz(const std::string &path, Serializable &obj, bool compression = true) {
     ser_options o;
-    ser_options_init(&o);
+    ser_options_init(&o, SER_OPTIONS_VERSION);
     o.compress = compression ? 1 : 0;
     detail::save_with(open_npz(path, SER_WRITE, &o), obj);
 }
@@ -294,7 +294,7 @@ inline void load_npz(const std::string &path, Serializable &obj, const LoadOptio
 /** @brief chainer.serializers.save_hdf5 (gzip level @p compression, 0-9). */
 inline void save_hdf5(const std::string &path, Serializable &obj, int compression = 4) {
     ser_options o;
-    ser_options_init(&o);
+    ser_options_init(&o, SER_OPTIONS_VERSION);
     o.compression_level = compression;
     detail::save_with(open_h5(path, SER_WRITE, &o), obj);
 }

@@ -38,6 +38,17 @@ bool AbstractDeserializer::ignored(const std::string &key) const {
     return o.ignore_fn && o.ignore_fn(key);
 }
 
+void AbstractDeserializer::account(const std::string &key, uint64_t bytes) const {
+    const LoadOptions &o = *options_;
+    if (o.max_entry_bytes && bytes > o.max_entry_bytes)
+        fail(SER_ELIMIT, where(file_name(), key) + std::to_string(bytes) + " bytes exceed the entry limit of " +
+                             std::to_string(o.max_entry_bytes));
+    const uint64_t total = (*o.bytes_read += bytes);
+    if (o.max_total_bytes && total > o.max_total_bytes)
+        fail(SER_ELIMIT, where(file_name(), key) + "reading it passes the limit of " + std::to_string(o.max_total_bytes) +
+                             " bytes read from this file");
+}
+
 ser_outcome AbstractDeserializer::resolve(std::string_view key, ArrayMeta &info_out) {
     std::string k = full_key(key);
     std::optional<ArrayMeta> m = stat_entry(k);
@@ -73,9 +84,7 @@ ser_outcome AbstractDeserializer::load(std::string_view key, const TargetBuffer 
     if (target.size < wanted)
         fail(SER_EBUFSIZE, at + "buffer of " + std::to_string(target.size) + " bytes, " + std::to_string(wanted) + " needed");
     if (wanted && !target.data) fail(SER_EINVAL, at + "buffer is NULL");
-    if (options_->max_entry_bytes && stored > options_->max_entry_bytes)
-        fail(SER_ELIMIT, at + std::to_string(stored) + " bytes exceed the limit of " +
-                             std::to_string(options_->max_entry_bytes));
+    account(k, stored);
 
     const bool direct = have.id == want.id && !(meta.fortran_order && meta.shape.size() > 1);
     if (direct) {
@@ -95,9 +104,7 @@ OwnedArray AbstractDeserializer::read_stored(std::string_view key) {
     if (a.meta.is_none()) return a;
     const std::string k = full_key(key);
     uint64_t n = a.meta.nbytes();
-    if (options_->max_entry_bytes && n > options_->max_entry_bytes)
-        fail(SER_ELIMIT, where(file_name(), k) + std::to_string(n) + " bytes exceed the limit of " +
-                             std::to_string(options_->max_entry_bytes));
+    account(k, n);
     a.bytes.resize(n);
     read_entry(k, a.meta, a.bytes.data());
     return a;

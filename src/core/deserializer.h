@@ -3,6 +3,7 @@
 // entry and hand over its stored bytes.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -21,7 +22,12 @@ struct LoadOptions {
     std::function<bool(const std::string &)> ignore_fn;
     uint64_t max_header_bytes = 10000;
     uint64_t max_entry_bytes = 0;
+    uint64_t max_members = uint64_t(1) << 20;
+    uint32_t max_inflate_ratio = 1032;
+    uint64_t max_total_bytes = 0;
     int threads = 0;  // workers for batched reads; 0 = one per core
+    // Decoded bytes read so far through the root and its children (for max_total_bytes).
+    std::shared_ptr<std::atomic<uint64_t>> bytes_read = std::make_shared<std::atomic<uint64_t>>(0);
 };
 
 // A caller's buffer: native byte order, C order.
@@ -80,6 +86,8 @@ protected:
 
 private:
     bool ignored(const std::string &key) const;
+    // Checks max_entry_bytes and max_total_bytes before `bytes` of `key` are read.
+    void account(const std::string &key, uint64_t bytes) const;
     std::string path_;
     std::shared_ptr<const LoadOptions> options_;
 };

@@ -37,7 +37,10 @@ NpzDeserializer::~NpzDeserializer() = default;
 std::unique_ptr<AbstractDeserializer> NpzDeserializer::open(const std::string &file, std::string prefix,
                                                             std::shared_ptr<const LoadOptions> options) {
     auto archive = std::make_shared<Archive>();
-    archive->zip = std::make_unique<ZipReader>(file);
+    ZipLimits limits;
+    limits.max_members = options->max_members;
+    limits.max_inflate_ratio = options->max_inflate_ratio;
+    archive->zip = std::make_unique<ZipReader>(file, limits);
     const auto &members = archive->zip->members();
     for (uint64_t i = 0; i < members.size(); ++i) {
         const std::string &name = members[i].name;

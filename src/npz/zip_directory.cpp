@@ -64,7 +64,7 @@ void pread_exact(int fd, void *buf, uint64_t size, uint64_t offset, const std::s
     }
 }
 
-std::vector<ZipEntry> read_zip_directory(int fd, uint64_t file_size, const std::string &path) {
+std::vector<ZipEntry> read_zip_directory(int fd, uint64_t file_size, const std::string &path, uint64_t max_members) {
     const std::string at = path + ": ";
     if (file_size < kEndSize) fail(SER_EFORMAT, at + "not a zip archive (too short)");
     // The end record sits in the last 22 + 65535 (comment) bytes; search backwards for it.
@@ -102,6 +102,8 @@ std::vector<ZipEntry> read_zip_directory(int fd, uint64_t file_size, const std::
         fail(SER_EFORMAT, at + "central directory (offset " + std::to_string(cd_offset) + ", " + std::to_string(cd_size) +
                               " bytes) does not fit in the file");
     if (count > cd_size / kCentralSize) fail(SER_EFORMAT, at + "central directory claims more members than it can hold");
+    if (max_members && count > max_members)
+        fail(SER_ELIMIT, at + std::to_string(count) + " members exceed the limit of " + std::to_string(max_members));
 
     std::vector<unsigned char> cd(static_cast<size_t>(cd_size));
     pread_exact(fd, cd.data(), cd_size, cd_offset, at);

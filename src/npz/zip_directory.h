@@ -25,7 +25,8 @@ std::string decode_zip_name(const unsigned char *p, size_t n, uint16_t flags);
 
 // Reads the directory of the open file `fd` of `file_size` bytes. Throws SER_EFORMAT naming
 // `path` if there is no valid end record or the directory does not fit the file.
-std::vector<ZipEntry> read_zip_directory(int fd, uint64_t file_size, const std::string &path);
+// More than `max_members` members (0: no limit) is SER_ELIMIT, refused before anything is allocated.
+std::vector<ZipEntry> read_zip_directory(int fd, uint64_t file_size, const std::string &path, uint64_t max_members);
 
 // pread that fills the whole buffer or throws (SER_EIO on error, SER_EFORMAT on end of file).
 void pread_exact(int fd, void *buf, uint64_t size, uint64_t offset, const std::string &what);

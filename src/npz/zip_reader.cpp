@@ -46,7 +46,8 @@ using ZipFilePtr = std::unique_ptr<zip_file_t, ZipFileCloser>;
 
 }  // namespace
 
-ZipReader::ZipReader(std::string path) : path_(std::move(path)), id_(g_next_reader_id++) {
+ZipReader::ZipReader(std::string path, ZipLimits limits)
+    : path_(std::move(path)), limits_(limits), id_(g_next_reader_id++) {
     fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd_ < 0) fail(errno == ENOENT ? SER_ENOTFOUND : SER_EIO, path_ + ": " + std::strerror(errno));
     try {
@@ -55,7 +56,7 @@ ZipReader::ZipReader(std::string path) : path_(std::move(path)), id_(g_next_read
         if (S_ISDIR(st.st_mode)) fail(SER_EINVAL, path_ + ": is a directory");
         file_size_ = uint64_t(st.st_size);
         if (file_size_ == 0) fail(SER_EFORMAT, path_ + ": empty file, not an npz archive");
-        members_ = read_zip_directory(fd_, file_size_, path_);
+        members_ = read_zip_directory(fd_, file_size_, path_, limits_.max_members);
         data_offsets_.assign(members_.size(), 0);
     } catch (...) {
         ::close(fd_);
@@ -68,8 +69,17 @@ ZipReader::~ZipReader() {
     if (fd_ >= 0) ::close(fd_);
 }
 
+void ZipReader::check_ratio(const ZipEntry &m, const std::string &what) const {
+    // Deflate cannot expand by more than about 1032:1; a larger claim is a lie or a bomb.
+    const uint64_t ratio = limits_.max_inflate_ratio;
+    if (m.method != 0 && ratio && m.size > 1024 && m.size / ratio > m.comp_size)
+        fail(SER_ELIMIT, what + "member claims " + std::to_string(m.size) + " bytes from " + std::to_string(m.comp_size) +
+                             " compressed bytes, more than the inflate-ratio limit of " + std::to_string(ratio) + ":1");
+}
+
 void ZipReader::check_readable(uint64_t index, const std::string &what) const {
     const ZipEntry &m = members_.at(index);
+    check_ratio(m, what);
     if (m.encrypted()) fail(SER_EUNSUPPORTED, what + "the member is encrypted");
     if (m.method != 0 && m.method != 8 && !zip_compression_method_supported(zip_int32_t(m.method), 0))
         fail(SER_EUNSUPPORTED, what + "unsupported zip compression method " + std::to_string(m.method));

@@ -16,9 +16,14 @@ struct zip;
 
 namespace chainerser {
 
+struct ZipLimits {
+    uint64_t max_members = 0;        // 0: none
+    uint32_t max_inflate_ratio = 0;  // 0: none
+};
+
 class ZipReader {
 public:
-    explicit ZipReader(std::string path);
+    ZipReader(std::string path, ZipLimits limits);
     ~ZipReader();
     ZipReader(const ZipReader &) = delete;
     ZipReader &operator=(const ZipReader &) = delete;
@@ -42,6 +47,7 @@ public:
 
 private:
     void check_readable(uint64_t index, const std::string &what) const;
+    void check_ratio(const ZipEntry &m, const std::string &what) const;
     void read_stored(uint64_t index, uint64_t offset, void *buf, uint64_t n, const std::string &what);
     void read_deflated_whole(uint64_t index, uint64_t offset, void *buf, uint64_t n, const std::string &what);
     // The whole decoded member, CRC-checked; the last one per thread is kept, because a header
@@ -52,6 +58,7 @@ private:
     struct zip *libzip(const std::string &what);
 
     std::string path_;
+    ZipLimits limits_;
     int fd_ = -1;
     uint64_t file_size_ = 0;
     std::vector<ZipEntry> members_;

@@ -30,7 +30,7 @@ std::string write_reader_fixture() {
 TEST(Hdf5Chainer, SerializerCompressionLevelScalarAndNone) {
     const std::string path = testsupport::scratch_dir() + "/ser.h5";
     ser_options o;
-    ser_options_init(&o);
+    ser_options_init(&o, SER_OPTIONS_VERSION);
     o.compression_level = 3;
     ser_handle *h = h5test::open_h5(path, SER_WRITE, &o);
     ser_handle *x = nullptr;
@@ -77,7 +77,7 @@ TEST(Hdf5Chainer, DeserializerReadsArraysScalarsAndNone) {
 TEST(Hdf5Chainer, Float32IntoFloat16TargetMatchesH5pyReadDirect) {
     const std::string path = write_reader_fixture();
     ser_options o;
-    ser_options_init(&o);
+    ser_options_init(&o, SER_OPTIONS_VERSION);
     o.cast = SER_CAST_SAME_KIND;
     ser_handle *h = h5test::open_h5(path, SER_READ, &o);
     ASSERT_NE(h, nullptr);
@@ -91,7 +91,7 @@ TEST(Hdf5Chainer, Float32IntoFloat16TargetMatchesH5pyReadDirect) {
 TEST(Hdf5Chainer, NonStrictLeavesMissingDatasetsAndGroups) {
     const std::string path = write_reader_fixture();
     ser_options o;
-    ser_options_init(&o);
+    ser_options_init(&o, SER_OPTIONS_VERSION);
     o.strict = 0;
     ser_handle *h = h5test::open_h5(path, SER_READ, &o);
     ASSERT_NE(h, nullptr);

@@ -116,7 +116,7 @@ std::string csv(const std::vector<int64_t> &v) {
 TEST(Hdf5ReadInterop, HyperslabsMatchNumpySlicing) {
     const std::string path = make_h5py_file("variations");
     ser_options o;
-    ser_options_init(&o);
+    ser_options_init(&o, SER_OPTIONS_VERSION);
     o.cast = SER_CAST_SAME_KIND;
     ser_handle *h = h5test::open_h5(path, SER_READ, &o);
     ASSERT_NE(h, nullptr);

@@ -237,7 +237,7 @@ TEST(Hdf5WriteInterop, CompressionLevelOptionAndNoCompression) {
                         {1, 0, "chunked", "gzip", "0"},  {0, -1, "contiguous", "-", "-"}};
     for (const Run &r : runs) {
         ser_options o;
-        ser_options_init(&o);
+        ser_options_init(&o, SER_OPTIONS_VERSION);
         o.compress = r.compress;
         o.compression_level = r.level;
         const std::string path = dir + "/c" + std::to_string(r.compress) + "_" + std::to_string(r.level) + ".h5";
@@ -252,7 +252,7 @@ TEST(Hdf5WriteInterop, CompressionLevelOptionAndNoCompression) {
         EXPECT_EQ(e.sha256, testsupport::sha256_hex(data, sizeof data));
     }
     ser_options bad;
-    ser_options_init(&bad);
+    ser_options_init(&bad, SER_OPTIONS_VERSION);
     bad.compression_level = 10;
     ser_handle *h = nullptr;
     EXPECT_EQ(ser_h5_open(&h, (dir + "/bad.h5").c_str(), SER_WRITE, &bad), SER_EINVAL);

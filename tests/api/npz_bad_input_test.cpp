@@ -131,7 +131,7 @@ std::set<std::string> listing(const std::string &dir) {
 
 void write_one(const std::string &path, double value, int compress = 1) {
     ser_options o;
-    ser_options_init(&o);
+    ser_options_init(&o, SER_OPTIONS_VERSION);
     o.compress = compress;
     Handle w = open_npz(path, SER_WRITE, &o);
     ASSERT_EQ(ser_put_float64(w.get(), "v", value), SER_OK) << errmsg();
@@ -172,7 +172,7 @@ int failing_save(const std::string &path, size_t count) {
         struct rlimit lim = {65536, 65536};
         setrlimit(RLIMIT_FSIZE, &lim);
         ser_options o;
-        ser_options_init(&o);
+        ser_options_init(&o, SER_OPTIONS_VERSION);
         o.compress = 0;
         ser_handle *w = nullptr;
         if (ser_npz_open(&w, path.c_str(), SER_WRITE, &o) != SER_OK) _exit(10);

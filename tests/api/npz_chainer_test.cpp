@@ -76,7 +76,7 @@ TEST_P(NpzChainerRead, Float32IntoFloat16IsNumPysAstypeUnderSameKind) {
         EXPECT_NE(errmsg().find("'y'"), std::string::npos) << errmsg();
     }
     ser_options o;
-    ser_options_init(&o);
+    ser_options_init(&o, SER_OPTIONS_VERSION);
     o.cast = SER_CAST_SAFE;  // float32 -> float16 is not a safe cast
     EXPECT_EQ(ser_get_array(&outcome, open(&o).get(), "y", SER_FLOAT16, 2, kShape23, buf, sizeof buf), SER_EMISMATCH);
     o.cast = SER_CAST_SAME_KIND;
@@ -97,7 +97,7 @@ TEST_P(NpzChainerRead, IntegersIntoInt) {
 
 TEST_P(NpzChainerRead, UnsafeScalarReadsAreRefused) {
     ser_options o;
-    ser_options_init(&o);
+    ser_options_init(&o, SER_OPTIONS_VERSION);
     o.cast = SER_CAST_SAFE;
     Handle r = open(&o);
     uint32_t u = 7;
@@ -132,7 +132,7 @@ TEST_P(NpzChainerRead, MissingKeyStrictAndNonStrict) {
     EXPECT_NE(errmsg().find(GetParam()), std::string::npos) << errmsg();
     EXPECT_NE(errmsg().find("nope"), std::string::npos) << errmsg();
     ser_options o;
-    ser_options_init(&o);
+    ser_options_init(&o, SER_OPTIONS_VERSION);
     o.strict = 0;
     ASSERT_EQ(ser_get_array(&outcome, open(&o).get(), "nope", SER_FLOAT32, 2, kShape23, buf, sizeof buf), SER_OK);
     EXPECT_EQ(outcome, SER_SKIP_MISSING);
@@ -147,7 +147,7 @@ TEST_P(NpzChainerRead, IgnoreNamesAsListCallbackAndBoth) {
         SCOPED_TRACE(variant);
         const char *names[] = {"other", "yy"};
         ser_options o;
-        ser_options_init(&o);
+        ser_options_init(&o, SER_OPTIONS_VERSION);
         if (variant != 1) o.ignore_names = names, o.ignore_count = 2;
         if (variant != 0) o.ignore_fn = ignore_full_key, o.ignore_ctx = const_cast<char *>("yy");
         Handle r = open(&o);
@@ -167,7 +167,7 @@ TEST_P(NpzChainerRead, IgnoreNamesMatchFullKeysIncludingThePath) {
     float buf[2] = {4, 4};
     int32_t outcome = -1;
     ser_options o;
-    ser_options_init(&o);
+    ser_options_init(&o, SER_OPTIONS_VERSION);
     o.path = "p/";
     const char *relative[] = {"yy"};
     o.ignore_names = relative, o.ignore_count = 1;
@@ -267,7 +267,7 @@ TEST(NpzChainerWrite, GroupHierarchyKeySetsUnderTest) {
 
 TEST(NpzChainerPath, PathOptionNeedsItsTrailingSlash) {
     ser_options o;
-    ser_options_init(&o);
+    ser_options_init(&o, SER_OPTIONS_VERSION);
     o.path = "updater/model:main/";
     ser_array_info info{};
     {

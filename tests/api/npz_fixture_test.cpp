@@ -45,7 +45,7 @@ TEST(NpzFixtures, CopyAllThroughTheLibraryReadsBackEqualInNumPy) {
             SCOPED_TRACE(name + (compress ? " compressed" : " stored"));
             const std::string copy = out + "/" + std::to_string(compress) + "-" + name;
             ser_options wo;
-            ser_options_init(&wo);
+            ser_options_init(&wo, SER_OPTIONS_VERSION);
             wo.compress = compress;
             {
                 Handle src = open_npz(data_path(name), SER_READ);

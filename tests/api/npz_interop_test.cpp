@@ -91,7 +91,7 @@ const std::u32string kUtf32Strings[] = {U"", U"hello", U"h\u00e9llo \u2713 \u65e
 // Writes every case through the C API; returns the number of keys.
 size_t write_library_file(const std::string &path, int compress) {
     ser_options o;
-    ser_options_init(&o);
+    ser_options_init(&o, SER_OPTIONS_VERSION);
     o.compress = compress;
     Handle w = open_npz(path, SER_WRITE, &o);
     if (!w) return 0;

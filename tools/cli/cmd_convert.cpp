@@ -25,7 +25,7 @@ int cmd_convert(const Args &args) {
         return report_error(err.empty() ? "convert takes SRC and DST (see chainerser convert --help)" : err);
     const std::string &src_path = p.positional[0], &dst_path = p.positional[1];
     ser_options wo;
-    ser_options_init(&wo);
+    ser_options_init(&wo, SER_OPTIONS_VERSION);
     if (const std::string *level = p.get("--level")) {
         char *end = nullptr;
         long v = std::strtol(level->c_str(), &end, 10);

@@ -25,7 +25,7 @@ struct Side {
 
 Side open_side(const std::string &path) {
     ser_options o;
-    ser_options_init(&o);
+    ser_options_init(&o, SER_OPTIONS_VERSION);
     o.cast = SER_CAST_SAFE;
     Side s{open_checkpoint(path, SER_READ, sniff_format(path), &o), {}};
     for (Entry &e : list_entries(s.handle.get())) s.entries.emplace(e.key, std::move(e));

@@ -23,7 +23,7 @@ int cmd_show(const Args &args) {
     const std::string &path = p.positional[0], &key = p.positional[1];
     try {
         ser_options o;
-        ser_options_init(&o);
+        ser_options_init(&o, SER_OPTIONS_VERSION);
         o.cast = SER_CAST_SAFE;
         chainerser::Handle h = open_checkpoint(path, SER_READ, sniff_format(path), &o);
         Entry e;

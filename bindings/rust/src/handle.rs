@@ -161,7 +161,7 @@ pub(crate) fn default_options() -> sys::ser_options {
     let mut o = std::mem::MaybeUninit::<sys::ser_options>::uninit();
     // SAFETY: ser_options_init fills every field.
     unsafe {
-        sys::ser_options_init(o.as_mut_ptr());
+        sys::ser_options_init(o.as_mut_ptr(), sys::SER_OPTIONS_VERSION);
         o.assume_init()
     }
 }

@@ -21,7 +21,6 @@ pub const SER_READ: i32 = 1;
 pub const SER_WRITE: i32 = 2;
 
 pub const SER_MAX_NDIM: usize = 32;
-pub const SER_OPTIONS_VERSION: u32 = 1;
 
 /// Opaque `ser_handle`.
 #[repr(C)]
@@ -47,7 +46,14 @@ pub struct ser_options {
     pub ignore_ctx: *mut c_void,
     pub max_header_bytes: u64,
     pub max_entry_bytes: u64,
+    pub align_data: i32,
+    pub max_members: u64,
+    pub max_inflate_ratio: u32,
+    pub max_total_bytes: u64,
 }
+
+/// The `ser_options` layout this crate declares (SER_OPTIONS_VERSION in chainerser.h).
+pub const SER_OPTIONS_VERSION: u32 = 2;
 
 #[repr(C)]
 #[derive(Clone, Copy)]
@@ -70,7 +76,7 @@ extern "C" {
     pub fn ser_dtype_name(dtype: i32) -> *const c_char;
     pub fn ser_dtype_size(dtype: i32) -> usize;
 
-    pub fn ser_options_init(opts: *mut ser_options) -> c_int;
+    pub fn ser_options_init(opts: *mut ser_options, version: u32) -> c_int;
     pub fn ser_npz_open(
         out: *mut *mut ser_handle, path: *const c_char, mode: i32, opts: *const ser_options,
     ) -> c_int;
