@@ -10,6 +10,7 @@
 #include "core/convert.h"
 #include "core/error.h"
 #include "hdf5/hdf5_error.h"
+#include "hdf5/hdf5_file.h"
 #include "hdf5/hdf5_filters.h"
 #include "hdf5/hdf5_id.h"
 #include "hdf5/hdf5_lock.h"
@@ -132,8 +133,7 @@ std::unique_ptr<AbstractDeserializer> Hdf5Deserializer::open(const std::string &
     }
     auto file = std::make_shared<File>();
     file->name = name;
-    file->h5 = H5Id(H5Fopen(name.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), SER_EFORMAT,
-                    name + ": cannot open the HDF5 file (corrupt or truncated?)");
+    file->h5 = open_hdf5_file(name);
     return std::make_unique<Hdf5Deserializer>(std::move(prefix), std::move(options), std::move(file));
 }
 

@@ -34,8 +34,9 @@ std::string hdf5_error_stack() {
     return out;
 }
 
-void hdf5_fail(int code, const std::string &context) {
-    std::string stack = hdf5_error_stack();
+void hdf5_fail(int code, const std::string &context) { hdf5_fail(code, context, hdf5_error_stack()); }
+
+void hdf5_fail(int code, const std::string &context, const std::string &stack) {
     fail(code, stack.empty() ? context : context + " (HDF5: " + stack + ")");
 }
 

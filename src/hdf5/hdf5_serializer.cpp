@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "hdf5/hdf5_chunk.h"
 #include "hdf5/hdf5_error.h"
+#include "hdf5/hdf5_file.h"
 #include "hdf5/hdf5_id.h"
 #include "hdf5/hdf5_lock.h"
 #include "hdf5/hdf5_paths.h"
@@ -95,8 +96,7 @@ std::unique_ptr<AbstractSerializer> Hdf5Serializer::create(const std::string &na
     // final even if an object id were still open, so the rename sees the complete file.
     check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_EARLIEST, H5F_LIBVER_LATEST), SER_EINTERNAL, at + "cannot set libver");
     check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), SER_EINTERNAL, at + "cannot set the close degree");
-    file->h5 = H5Id(H5Fcreate(file->replace->temp_path().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), SER_EIO,
-                    at + "cannot create the HDF5 file " + file->replace->temp_path());
+    file->h5 = create_hdf5_file(file->replace->temp_path(), fapl.get(), name);
     return std::make_unique<Hdf5Serializer>("", std::move(file));
 }
 
