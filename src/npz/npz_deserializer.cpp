@@ -110,17 +110,29 @@ std::optional<ArrayMeta> NpzDeserializer::stat_entry(const std::string &key) {
     }
 }
 
+std::pair<uint64_t, uint64_t> NpzDeserializer::located(const std::string &key) {
+    std::lock_guard<std::mutex> lock(archive_->mutex);
+    auto h = archive_->headers.find(key);
+    if (h == archive_->headers.end()) fail(SER_EINTERNAL, where(file_name(), key) + "read before stat");
+    return {archive_->index.at(key), h->second.data_offset};
+}
+
 void NpzDeserializer::read_entry(const std::string &key, const ArrayMeta &meta, void *buf) {
-    uint64_t offset;
-    uint64_t member;
-    {
-        std::lock_guard<std::mutex> lock(archive_->mutex);
-        auto h = archive_->headers.find(key);
-        if (h == archive_->headers.end()) fail(SER_EINTERNAL, where(file_name(), key) + "read before stat");
-        offset = h->second.data_offset;
-        member = archive_->index.at(key);
-    }
+    const auto [member, offset] = located(key);
     archive_->zip->read_range(member, offset, buf, meta.nbytes(), where(file_name(), key));
+}
+
+const void *NpzDeserializer::view(std::string_view key, ArrayMeta &meta) {
+    meta = info(key);
+    const std::string k = full_key(key);
+    const std::string at = where(file_name(), k);
+    if (meta.is_none()) fail(SER_EMISMATCH, at + "holds None, which has no data to view");
+    const auto [member, offset] = located(k);
+    ZipReader &zip = *archive_->zip;
+    if (zip.members()[member].method != 0)
+        fail(SER_EUNSUPPORTED, at + "the member is compressed; views need members stored without compression");
+    const unsigned char *base = zip.mapping(at);
+    return base + zip.data_offset(member, at) + offset;
 }
 
 }  // namespace chainerser

@@ -21,6 +21,10 @@ public:
                                                       std::shared_ptr<const LoadOptions> options);
     const std::string &file_name() const override;
 
+    // A pointer to `key`'s array data inside a read-only mapping of the file (stored members
+    // only), valid while any handle on this archive is open. Fills `meta` with what it points at.
+    const void *view(std::string_view key, ArrayMeta &meta);
+
 protected:
     std::unique_ptr<AbstractDeserializer> make_child(std::string path) override;
     std::optional<ArrayMeta> stat_entry(const std::string &key) override;
@@ -28,6 +32,8 @@ protected:
     const std::vector<std::string> &all_keys() override;
 
 private:
+    // The decoded header of `key` (stat_entry must have found it): member index and data offset.
+    std::pair<uint64_t, uint64_t> located(const std::string &key);
     std::shared_ptr<Archive> archive_;
 };
 

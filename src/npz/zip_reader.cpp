@@ -1,6 +1,7 @@
 #include "npz/zip_reader.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zip.h>
@@ -65,6 +66,7 @@ ZipReader::ZipReader(std::string path, ZipLimits limits)
 }
 
 ZipReader::~ZipReader() {
+    if (map_) ::munmap(map_, size_t(file_size_));
     if (za_) zip_discard(za_);
     if (fd_ >= 0) ::close(fd_);
 }
@@ -109,6 +111,16 @@ uint64_t ZipReader::data_offset(uint64_t index, const std::string &what) {
     std::lock_guard<std::mutex> lock(mutex_);
     data_offsets_[index] = start;
     return start;
+}
+
+const unsigned char *ZipReader::mapping(const std::string &what) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!map_) {
+        void *p = ::mmap(nullptr, size_t(file_size_), PROT_READ, MAP_SHARED, fd_, 0);
+        if (p == MAP_FAILED) fail(SER_EIO, what + "cannot map the file: " + std::strerror(errno));
+        map_ = p;
+    }
+    return static_cast<const unsigned char *>(map_);
 }
 
 size_t ZipReader::read_prefix(uint64_t index, void *buf, size_t n, const std::string &what) {

@@ -42,6 +42,9 @@ public:
     // inside the file.
     uint64_t data_offset(uint64_t index, const std::string &what);
 
+    // The whole file mapped read-only (mapped on first use, unmapped with the reader).
+    const unsigned char *mapping(const std::string &what);
+
     int fd() const { return fd_; }
     uint64_t file_size() const { return file_size_; }
 
@@ -65,6 +68,7 @@ private:
     std::vector<uint64_t> data_offsets_;  // 0 until resolved
     std::mutex mutex_;                    // guards data_offsets_ and the libzip handle
     struct zip *za_ = nullptr;            // opened on first need
+    void *map_ = nullptr;                 // mapping() of the file, or null
     const uint64_t id_;                   // tells this reader's entries in the per-thread cache apart
 };
 
