@@ -9,7 +9,7 @@ build="${CHAINERSER_BUILD_DIR:-$here/build}"
 jobs="$(nproc 2>/dev/null || echo 2)"
 
 packages=(cmake g++ make pkg-config libzip-dev libhdf5-dev libdeflate-dev zlib1g-dev
-          googletest libgtest-dev python3-numpy python3-h5py gfortran golang-go doxygen)
+          googletest libgtest-dev python3-numpy python3-h5py gfortran golang-go doxygen abigail-tools)
 # A Rust toolchain may already be there from rustup; only then is Debian's left out.
 export PATH="$PATH:$HOME/.cargo/bin"
 command -v cargo >/dev/null 2>&1 || packages+=(cargo)
