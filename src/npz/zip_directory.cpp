@@ -33,6 +33,8 @@ const char16_t kCp437High[128] = {
     0x25a0, 0x00a0};
 
 std::string cp437_to_utf8(const unsigned char *p, size_t n) {
+    if (std::all_of(p, p + n, [](unsigned char c) { return c < 0x80; }))  // the usual case: ASCII
+        return std::string(reinterpret_cast<const char *>(p), n);
     std::string out;
     for (size_t i = 0; i < n; ++i) {
         char32_t c = p[i] < 0x80 ? p[i] : kCp437High[p[i] - 0x80];
