@@ -43,6 +43,20 @@ T read_as(const unsigned char *p) {
     return v;
 }
 
+// The scalar getters: load one element in the file's dtype, then let `convert` apply Chainer's
+// rule for the target type and store the result in *out.
+template <class T, class Convert>
+int get_scalar(T *out, int32_t *out_outcome, ser_handle *h, const char *key, Convert convert) {
+    return guarded([&] {
+        require(out != nullptr, "out is NULL");
+        ArrayMeta meta;
+        unsigned char v[16];
+        ser_outcome o = load_scalar(h, key, meta, v);
+        set_outcome(out_outcome, o);
+        if (o == SER_LOADED) *out = convert(meta, v);
+    });
+}
+
 }  // namespace
 
 extern "C" {
@@ -129,62 +143,42 @@ int ser_get_arrays(ser_handle *h, ser_get_request *requests, size_t count) noexc
     });
 }
 
+
 int ser_get_int64(int64_t *out, int32_t *out_outcome, ser_handle *h, const char *key) noexcept {
-    return guarded([&] {
-        require(out != nullptr, "out is NULL");
-        ArrayMeta meta;
-        unsigned char v[16];
-        ser_outcome o = load_scalar(h, key, meta, v);
-        set_outcome(out_outcome, o);
-        if (o != SER_LOADED) return;
-        int64_t result;
+    return get_scalar(out, out_outcome, h, key, [&](const ArrayMeta &meta, const unsigned char *v) -> int64_t {
         switch (meta.type.dtype) {
-            case SER_BOOL: result = v[0] != 0; break;
-            case SER_INT8: result = read_as<int8_t>(v); break;
-            case SER_INT16: result = read_as<int16_t>(v); break;
-            case SER_INT32: result = read_as<int32_t>(v); break;
-            case SER_INT64: result = read_as<int64_t>(v); break;
-            case SER_UINT8: result = read_as<uint8_t>(v); break;
-            case SER_UINT16: result = read_as<uint16_t>(v); break;
-            case SER_UINT32: result = read_as<uint32_t>(v); break;
+            case SER_BOOL: return v[0] != 0;
+            case SER_INT8: return read_as<int8_t>(v);
+            case SER_INT16: return read_as<int16_t>(v);
+            case SER_INT32: return read_as<int32_t>(v);
+            case SER_INT64: return read_as<int64_t>(v);
+            case SER_UINT8: return read_as<uint8_t>(v);
+            case SER_UINT16: return read_as<uint16_t>(v);
+            case SER_UINT32: return read_as<uint32_t>(v);
             case SER_UINT64: {
                 uint64_t u = read_as<uint64_t>(v);
                 if (u > uint64_t(std::numeric_limits<int64_t>::max())) scalar_mismatch(h, key, meta, "int64 (value too large)");
-                result = int64_t(u);
-                break;
+                return int64_t(u);
             }
             default: scalar_mismatch(h, key, meta, "an int");
         }
-        *out = result;
     });
 }
 
 int ser_get_float64(double *out, int32_t *out_outcome, ser_handle *h, const char *key) noexcept {
-    return guarded([&] {
-        require(out != nullptr, "out is NULL");
-        ArrayMeta meta;
-        unsigned char v[16];
-        ser_outcome o = load_scalar(h, key, meta, v);
-        set_outcome(out_outcome, o);
-        if (o != SER_LOADED) return;
+    return get_scalar(out, out_outcome, h, key, [&](const ArrayMeta &meta, const unsigned char *v) {
         const Kind k = dtype_info(meta.type.dtype).kind;
         if (k != Kind::Bool && k != Kind::Int && k != Kind::UInt && k != Kind::Float) scalar_mismatch(h, key, meta, "a float");
         double d;
         cast_elements(v, meta.type.dtype, &d, SER_FLOAT64, 1);
-        *out = d;
+        return d;
     });
 }
 
 int ser_get_bool(int *out, int32_t *out_outcome, ser_handle *h, const char *key) noexcept {
-    return guarded([&] {
-        require(out != nullptr, "out is NULL");
-        ArrayMeta meta;
-        unsigned char v[16];
-        ser_outcome o = load_scalar(h, key, meta, v);
-        set_outcome(out_outcome, o);
-        if (o != SER_LOADED) return;
+    return get_scalar(out, out_outcome, h, key, [&](const ArrayMeta &meta, const unsigned char *v) {
         if (meta.type.dtype != SER_BOOL) scalar_mismatch(h, key, meta, "a bool");
-        *out = v[0] != 0;
+        return int(v[0] != 0);
     });
 }
 
