@@ -18,6 +18,9 @@ struct WriteOptions {
     bool align_data = false;  // NPZ: stored members' data start on a 64-byte file offset
 };
 
+// Checks `options.level` (-1 or 0-9) and replaces -1 by the backend's default level.
+WriteOptions with_default_level(const std::string &file, WriteOptions options, int default_level);
+
 struct Backend {
     const char *name;  // "npz", "hdf5"
     std::unique_ptr<AbstractSerializer> (*create)(const std::string &path, const WriteOptions &options);

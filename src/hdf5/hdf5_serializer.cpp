@@ -81,12 +81,9 @@ Hdf5Serializer::Hdf5Serializer(std::string path, std::shared_ptr<File> file)
 Hdf5Serializer::~Hdf5Serializer() = default;
 
 std::unique_ptr<AbstractSerializer> Hdf5Serializer::create(const std::string &name, const WriteOptions &options) {
-    if (options.level < -1 || options.level > 9)
-        fail(SER_EINVAL, name + ": compression level " + std::to_string(options.level) + " is not in 0-9");
     auto file = std::make_shared<File>();
     file->name = name;
-    file->options = options;
-    if (file->options.level == -1) file->options.level = kH5pyDefaultLevel;
+    file->options = with_default_level(name, options, kH5pyDefaultLevel);
     file->replace = std::make_unique<AtomicReplace>(name);
 
     Hdf5Lock lock;

@@ -88,12 +88,9 @@ NpzSerializer::NpzSerializer(std::string path, std::shared_ptr<Archive> archive)
 NpzSerializer::~NpzSerializer() = default;
 
 std::unique_ptr<AbstractSerializer> NpzSerializer::create(const std::string &file, const WriteOptions &options) {
-    if (options.level < -1 || options.level > 9)
-        fail(SER_EINVAL, file + ": compression level " + std::to_string(options.level) + " is not in 0-9");
     auto archive = std::make_shared<Archive>();
     archive->file = file;
-    archive->options = options;
-    if (archive->options.level == -1) archive->options.level = 6;  // zlib's default, as numpy uses
+    archive->options = with_default_level(file, options, 6);  // zlib's default, as numpy uses
     archive->zip = std::make_unique<ZipWriter>(file);
     return std::make_unique<NpzSerializer>("", std::move(archive));
 }
