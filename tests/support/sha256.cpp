@@ -1,7 +1,6 @@
 #include "support/sha256.h"
 
-// Compiled in here so the tests do not depend on building the command (CHAINERSER_BUILD_TOOLS).
-#include "../../tools/cli/sha256.cpp"
+#include "cli/sha256.h"
 
 namespace testsupport {
 
