@@ -150,7 +150,8 @@ void convert_array(const ArrayMeta &from, void *src, ser_dtype to, void *dst) {
     const bool transpose = from.fortran_order && from.shape.size() > 1;
     const uint64_t nbytes = from.nbytes();
     if (!cast && !transpose) {
-        if (src != dst) std::memcpy(dst, src, nbytes);
+        // An empty array's source may be an empty vector's null data(): memcpy must not see it.
+        if (src != dst && nbytes != 0) std::memcpy(dst, src, nbytes);
         return;
     }
     if (!cast) {
