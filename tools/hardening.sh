@@ -29,7 +29,7 @@ run_asan() {
     cmake --build "$build-asan" -j "$jobs"
     # install_and_consume links uninstrumented programs against the instrumented library (ASan
     # must be the first library loaded), so it is left to the normal build.
-    (cd "$build-asan" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+    (cd "$build-asan" && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$supp/lsan_hdf5.supp" UBSAN_OPTIONS=print_stacktrace=1 \
         ctest --output-on-failure -j "$jobs" -E '^install_and_consume$')
     stage_end asan
 }
@@ -40,8 +40,9 @@ run_tsan() {
         -DCHAINERSER_BUILD_EXAMPLES=OFF -DCHAINERSER_BUILD_TOOLS=OFF >/dev/null
     cmake --build "$build-tsan" -j "$jobs" --target api_tests
     local filter='*Concurren*:*Thread*'
-    "$build-tsan/tests/api_tests" --gtest_list_tests --gtest_filter="$filter" | grep -q '^  ' ||
-        { echo "hardening: no test matches $filter" >&2; exit 1; }
+    local listed
+    listed="$("$build-tsan/tests/api_tests" --gtest_list_tests --gtest_filter="$filter")"
+    grep -q '^  ' <<<"$listed" || { echo "hardening: no test matches $filter" >&2; exit 1; }
     TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 suppressions=$supp/tsan.supp" \
         "$build-tsan/tests/api_tests" --gtest_filter="$filter"
     stage_end tsan
@@ -52,7 +53,7 @@ run_valgrind() {
     # The whole api_tests binary of the normal build; the Python processes some tests start to
     # make or check files are not ours to check (--trace-children=no).
     valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite \
-        --trace-children=no --track-fds=no --num-callers=30 --quiet \
+        --trace-children=no --num-callers=30 --quiet --suppressions="$supp/valgrind_hdf5.supp" \
         "$build/tests/api_tests" --gtest_brief=1
     stage_end valgrind
 }
@@ -87,6 +88,7 @@ run_fuzz() {
     # A malloc over 1 GiB fails as it would on a real machine, and libhdf5 must cope with NULL.
     asan_hdf5="allocator_may_return_null=1:max_allocation_size_mb=1024"
     local pids=() target
+    fuzz_failed=0
     for target in fuzz_npy_header fuzz_none_pickle fuzz_npz_read fuzz_h5_read; do
         local opts=(-max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
                     -artifact_prefix="$work/artifacts-$target/")
@@ -104,6 +106,7 @@ run_fuzz() {
         if [ ${#pids[@]} -ge "$jobs" ]; then wait_fuzzers "${pids[@]}"; pids=(); fi
     done
     wait_fuzzers "${pids[@]}"
+    report_fuzzers
     local input ours=0
     for input in "$work"/artifacts-fuzz_h5_read/*; do
         [ -e "$input" ] || continue
@@ -113,19 +116,23 @@ run_fuzz() {
     stage_end fuzz
 }
 
+# Waits for the given fuzzer processes; remembers in fuzz_failed whether any stopped on a finding.
 wait_fuzzers() {
-    local pid failed=0
-    for pid in "$@"; do wait "$pid" || failed=1; done
+    local pid
+    for pid in "$@"; do wait "$pid" || fuzz_failed=1; done
+}
+
+report_fuzzers() {
+    local log
     for log in "$build-fuzz/run"/*.log; do
         echo "--- $(basename "$log" .log): $(grep -E '^#[0-9]+.*(DONE|cov:)' "$log" | tail -1)"
     done
-    if [ "$failed" -ne 0 ]; then
-        grep -l -E 'ERROR|runtime error|invariant broken' "$build-fuzz/run"/*.log | while read -r log; do
-            echo "--- $log"; grep -A40 -E 'ERROR|runtime error|invariant broken' "$log" | head -60
-        done
-        echo "hardening: a fuzz target crashed; its input is under $build-fuzz/run/artifacts-*" >&2
-        exit 1
-    fi
+    [ "$fuzz_failed" -eq 0 ] && return 0
+    grep -l -E 'ERROR|runtime error|invariant broken' "$build-fuzz/run"/*.log | while read -r log; do
+        echo "--- $log"; grep -A40 -E 'ERROR|runtime error|invariant broken' "$log" | head -60
+    done
+    echo "hardening: a fuzz target crashed; its input is under $build-fuzz/run/artifacts-*" >&2
+    exit 1
 }
 
 for stage in "${stages[@]}"; do "run_$stage"; done
