@@ -1,6 +1,7 @@
 // A host program that starts a subprocess while an HDF5 file is open must not hand the child
 // the file's descriptor (and with it HDF5's file lock): the file has to reopen at once.
 #include <chainerser/chainerser.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -12,12 +13,22 @@
 
 namespace {
 
+// Starts `sleep 30` and returns once it has exec'd: until then the forked child still shares the
+// parent's descriptors whatever their close-on-exec flag. The pipe's write end is close-on-exec,
+// so the parent's read returns when the exec has happened.
 pid_t spawn_sleeper() {
+    int ready[2];
+    if (pipe2(ready, O_CLOEXEC) != 0) return -1;
     pid_t pid = fork();
     if (pid == 0) {
         execl("/bin/sleep", "sleep", "30", static_cast<char *>(nullptr));
         _exit(127);
     }
+    close(ready[1]);
+    char byte;
+    while (read(ready[0], &byte, 1) > 0) {
+    }
+    close(ready[0]);
     return pid;
 }
 
@@ -63,7 +74,6 @@ TEST(Hdf5Subprocess, ChildStartedWhileReadingDoesNotBlockTheNextWriter) {
     ser_close(r);
     // The child must hold nothing of the closed reader: /proc lists its open descriptors.
     const std::string fds = "/proc/" + std::to_string(child) + "/fd";
-    usleep(100000);  // let exec finish so the listing shows the child's own table
     int leaked = 0;
     for (int fd = 0; fd < 256; ++fd) {
         char target[4096];
