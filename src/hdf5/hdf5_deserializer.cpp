@@ -82,7 +82,14 @@ ArrayMeta describe(const OpenDataset &d, const std::string &at) {
         if (rank < 0 || rank > SER_MAX_NDIM) hdf5_fail(SER_EUNSUPPORTED, at + "rank " + std::to_string(rank) + " is not supported");
         std::vector<hsize_t> dims(size_t(rank), 0);
         H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+        for (hsize_t d : dims)
+            if (d > hsize_t(INT64_MAX)) fail(SER_EFORMAT, at + "dataspace extent " + std::to_string(d) + " out of range");
         meta.shape.assign(dims.begin(), dims.end());
+    }
+    try {
+        (void)meta.nbytes();  // shape x item size must not overflow
+    } catch (const Error &e) {
+        fail(e.code(), at + e.what());
     }
     if (d.stored.vlen_string) {
         check_decodable(d, at);

@@ -1,6 +1,8 @@
 #include "hdf5/hdf5_file.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "chainerser/chainerser.h"
 #include "hdf5/hdf5_error.h"
@@ -32,6 +34,20 @@ H5Id checked_file(hid_t id, int code, const std::string &name, const std::string
 }
 
 }  // namespace
+
+void close_failed_hdf5_file(hid_t file) noexcept {
+    void *handle = nullptr;
+    if (H5Fget_vfd_handle(file, H5P_DEFAULT, &handle) >= 0 && handle) {
+        // A memory file: it takes the writes and the final truncate, whatever the disk's state.
+        const int scratch = ::memfd_create("chainerser-discarded-hdf5", MFD_CLOEXEC);
+        if (scratch >= 0) {
+            ::dup3(scratch, *static_cast<int *>(handle), O_CLOEXEC);
+            ::close(scratch);
+        }
+    }
+    H5Fclose(file);
+    H5Eclear2(H5E_DEFAULT);
+}
 
 H5Id open_hdf5_file(const std::string &name) {
     return checked_file(H5Fopen(name.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), SER_EFORMAT, name,

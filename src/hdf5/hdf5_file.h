@@ -16,4 +16,12 @@ H5Id open_hdf5_file(const std::string &name);
 // the user asked for, used in messages. Call under Hdf5Lock.
 H5Id create_hdf5_file(const std::string &path, hid_t fapl, const std::string &name);
 
+// Closes a file being written that will not be kept (a write failed, or the save is discarded):
+// its descriptor is first pointed at an anonymous memory file, so that HDF5's last flush does not
+// fail on a full disk. (HDF5 1.10 frees a file whose H5Fclose fails but keeps its id, and crashes
+// on that id when the process exits. Past RLIMIT_FSIZE even the memory file cannot grow: there
+// the close still fails.)
+// Call under Hdf5Lock.
+void close_failed_hdf5_file(hid_t file) noexcept;
+
 }  // namespace chainerser

@@ -21,6 +21,7 @@ struct Hdf5Serializer::File {
     WriteOptions options;
     std::unique_ptr<AtomicReplace> replace;  // declared before `h5` so the file closes first
     H5Id h5;                                 // empty once committed or discarded
+    std::string failed;                      // why a write failed: the file is then never committed
 };
 
 namespace {
@@ -93,6 +94,11 @@ std::unique_ptr<AbstractSerializer> Hdf5Serializer::create(const std::string &na
     // final even if an object id were still open, so the rename sees the complete file.
     check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_EARLIEST, H5F_LIBVER_LATEST), SER_EINTERNAL, at + "cannot set libver");
     check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), SER_EINTERNAL, at + "cannot set the close degree");
+    // No sieve buffer and no chunk cache: raw data reaches the file inside H5Dwrite, so a failed
+    // write is reported by the put that made it. (A write that fails later, when HDF5 flushes a
+    // dataset as it closes, leaves the dataset id half freed and HDF5 1.10 crashes at exit.)
+    check(H5Pset_sieve_buf_size(fapl.get(), 0), SER_EINTERNAL, at + "cannot set the sieve buffer size");
+    check(H5Pset_cache(fapl.get(), 0, 1, 0, 1.0), SER_EINTERNAL, at + "cannot set the chunk cache");
     file->h5 = create_hdf5_file(file->replace->temp_path(), fapl.get(), name);
     return std::make_unique<Hdf5Serializer>("", std::move(file));
 }
@@ -108,6 +114,23 @@ std::unique_ptr<AbstractSerializer> Hdf5Serializer::make_child(std::string path)
 }
 
 void Hdf5Serializer::write_entry(const std::string &key, const ConstArrayView &value) {
+    {
+        Hdf5Lock lock;
+        if (!file_->failed.empty()) fail(SER_EIO, file_->name + ": an earlier write failed (" + file_->failed + ")");
+    }
+    try {
+        write_dataset(key, value);
+    } catch (const Error &e) {
+        if (e.code() == SER_EIO) {  // the file may lack data: never commit it
+            Hdf5Lock lock;
+            const std::string what = e.what();
+            file_->failed = what.substr(0, what.find(" (HDF5: "));
+        }
+        throw;
+    }
+}
+
+void Hdf5Serializer::write_dataset(const std::string &key, const ConstArrayView &value) {
     Hdf5Lock lock;
     if (!file_->h5) fail(SER_EINVAL, file_->name + ": the file is already closed");
     const std::string at = where(file_->name, key);
@@ -132,11 +155,21 @@ void Hdf5Serializer::write_entry(const std::string &key, const ConstArrayView &v
     if (meta.is_none() || meta.count() == 0) return;
     if (meta.type.dtype == SER_UNICODE) return write_strings(dataset.get(), type.get(), {meta, data, value.nbytes}, at);
     check(H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data), SER_EIO, at + "cannot write the data");
+    check(H5Dclose(dataset.release()), SER_EIO, at + "cannot write the data");
 }
 
 void Hdf5Serializer::commit() {
     Hdf5Lock lock;
     if (!file_->h5) fail(SER_EINVAL, file_->name + ": the file is already closed");
+    if (!file_->failed.empty()) {
+        discard();
+        fail(SER_EIO, file_->name + ": not saved, an earlier write failed (" + file_->failed + ")");
+    }
+    if (H5Fflush(file_->h5.get(), H5F_SCOPE_LOCAL) < 0) {  // a write failing now leaves H5Fclose nothing to fail on
+        std::string stack = hdf5_error_stack();
+        discard();
+        hdf5_fail(SER_EIO, file_->name + ": cannot finish writing the HDF5 file", stack);
+    }
     hid_t h5 = file_->h5.release();
     if (H5Fclose(h5) < 0) {
         file_->replace->abandon();
@@ -146,7 +179,8 @@ void Hdf5Serializer::commit() {
 }
 
 void Hdf5Serializer::discard() noexcept {
-    file_->h5.reset();
+    Hdf5Lock lock;
+    if (file_->h5) close_failed_hdf5_file(file_->h5.release());
     if (file_->replace) file_->replace->abandon();
 }
 

@@ -26,6 +26,7 @@ protected:
     const std::string &file_name() const override;
 
 private:
+    void write_dataset(const std::string &key, const ConstArrayView &value);
     std::shared_ptr<File> file_;
 };
 

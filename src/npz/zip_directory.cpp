@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "core/text.h"
 
 namespace chainerser {
 namespace {
@@ -127,6 +128,9 @@ std::vector<ZipEntry> read_zip_directory(int fd, uint64_t file_size, const std::
         e.header_offset = u32(h + 42);
         const unsigned char *name = h + kCentralSize;
         e.name = decode_zip_name(name, name_len, e.flags);
+        std::u32string decoded;  // CPython refuses such names too (UnicodeDecodeError)
+        if ((e.flags & 0x800) && !utf8_to_utf32(e.name, decoded))
+            fail(SER_EFORMAT, which + "member name is flagged as UTF-8 but is not valid UTF-8");
         // zip64 extra: only the fields whose 32-bit value is 0xFFFFFFFF are present, in this order.
         const unsigned char *x = name + name_len, *x_end = x + extra_len;
         while (x_end - x >= 4) {

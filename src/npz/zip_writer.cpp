@@ -62,13 +62,20 @@ ZipWriter::ZipWriter(std::string target) : replace_(std::move(target)) {
 
 ZipWriter::~ZipWriter() { discard(); }
 
+void ZipWriter::write_failed(ssize_t n) {
+    // Part of the data may be in the file and the offsets no longer match: never commit it.
+    failure_ = std::strerror(n < 0 ? errno : EIO);
+    discard();
+    fail(SER_EIO, replace_.target() + ": write failed: " + failure_);
+}
+
 void ZipWriter::flush() {
     const unsigned char *p = buffer_.data();
     size_t left = buffer_.size();
     while (left) {
         ssize_t n = ::write(fd_, p, left);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) fail(SER_EIO, replace_.target() + ": write failed: " + std::strerror(n < 0 ? errno : EIO));
+        if (n <= 0) write_failed(n);
         p += n, left -= size_t(n);
     }
     buffer_.clear();
@@ -86,12 +93,13 @@ void ZipWriter::write(const void *data, size_t size) {
     while (size) {  // large payloads go straight to the file
         ssize_t n = ::write(fd_, p, size);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) fail(SER_EIO, replace_.target() + ": write failed: " + std::strerror(n < 0 ? errno : EIO));
+        if (n <= 0) write_failed(n);
         p += n, size -= size_t(n);
     }
 }
 
 void ZipWriter::add(const std::string &name, const MemberSpec &spec, const ByteSpan *parts, size_t count) {
+    if (!failure_.empty()) fail(SER_EIO, replace_.target() + ": an earlier write failed (" + failure_ + ")");
     if (fd_ < 0) fail(SER_EINVAL, replace_.target() + ": the file is already closed");
     if (name.size() > 0xffff) fail(SER_EINVAL, replace_.target() + ": member name longer than 65535 bytes");
     if (!names_.insert(name).second) fail(SER_EEXISTS, replace_.target() + ": member '" + name + "' written twice");
@@ -157,6 +165,7 @@ void ZipWriter::write_central_directory() {
 }
 
 void ZipWriter::commit() {
+    if (!failure_.empty()) fail(SER_EIO, replace_.target() + ": not saved, an earlier write failed (" + failure_ + ")");
     if (fd_ < 0) fail(SER_EINVAL, replace_.target() + ": the file is already closed");
     try {
         write_central_directory();

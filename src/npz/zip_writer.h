@@ -47,10 +47,12 @@ private:
     };
     void write(const void *data, size_t size);
     void flush();
+    [[noreturn]] void write_failed(ssize_t n);  // discards the file; add and commit then fail
     void write_central_directory();
 
     AtomicReplace replace_;
     int fd_ = -1;
+    std::string failure_;  // strerror of a failed write, or empty
     uint64_t position_ = 0;
     std::vector<unsigned char> buffer_;
     std::vector<CentralEntry> entries_;
