@@ -29,7 +29,9 @@ run_asan() {
     cmake --build "$build-asan" -j "$jobs"
     # install_and_consume links uninstrumented programs against the instrumented library (ASan
     # must be the first library loaded), so it is left to the normal build.
-    (cd "$build-asan" && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$supp/lsan_hdf5.supp" UBSAN_OPTIONS=print_stacktrace=1 \
+    # No leak suppressions here: memory libhdf5 allocates for us (variable-length strings, say)
+    # is ours to free, and a blanket libhdf5 suppression once hid exactly such a leak.
+    (cd "$build-asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
         ctest --output-on-failure -j "$jobs" -E '^install_and_consume$')
     stage_end asan
 }

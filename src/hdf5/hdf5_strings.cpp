@@ -48,8 +48,12 @@ std::vector<std::string> read_vlen_strings(hid_t dataset, hid_t mem_type, hid_t 
         hdf5_fail(SER_EFORMAT, at + "cannot read the strings");
     std::vector<std::string> out;
     out.reserve(count);
-    for (char *p : ptrs) out.emplace_back(p ? p : "");
-    H5Dvlen_reclaim(mem_type, mem_space, H5P_DEFAULT, ptrs.data());
+    // Each string was allocated by the library; free them one by one (H5Dvlen_reclaim would need a
+    // real dataspace, and callers may pass H5S_ALL).
+    for (char *p : ptrs) {
+        out.emplace_back(p ? p : "");
+        if (p) H5free_memory(p);
+    }
     return out;
 }
 
