@@ -6,9 +6,12 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <optional>
 
 #include "core/convert.h"
 #include "core/error.h"
+#include "core/thread_pool.h"
+#include "hdf5/hdf5_chunked_io.h"
 #include "hdf5/hdf5_error.h"
 #include "hdf5/hdf5_file.h"
 #include "hdf5/hdf5_filters.h"
@@ -26,6 +29,7 @@ struct Hdf5Deserializer::File {
     std::vector<std::string> keys;  // sorted; filled on first use
     bool keys_listed = false;
     std::map<std::string, ArrayMeta> metas;  // cache: describing a vlen string dataset reads it
+    std::unique_ptr<ThreadPool> pool;        // inflates chunks; made on first need, under the lock
 };
 
 namespace {
@@ -175,10 +179,17 @@ std::optional<ArrayMeta> Hdf5Deserializer::stat_entry(const std::string &key) {
 }
 
 void Hdf5Deserializer::read_entry(const std::string &key, const ArrayMeta &meta, void *buf) {
-    Hdf5Lock lock;
+    std::optional<Hdf5Lock> lock(std::in_place);
     const std::string at = where(file_->name, key);
     OpenDataset d = open_for_read(file_->h5.get(), key, at);
-    read_selection(d, H5S_ALL, H5S_ALL, meta.count(), meta.type.itemsize, buf, at);
+    std::optional<DeflateChunkLayout> layout;
+    if (meta.count() > 0 && !d.stored.vlen_string)
+        layout = deflate_read_layout(d.dataset.get(), read_memory_type(d.file_type.get(), d.stored, at).get(), at);
+    if (!layout) return read_selection(d, H5S_ALL, H5S_ALL, meta.count(), meta.type.itemsize, buf, at);
+    // Chunks come out of HDF5 compressed, under the lock, and are inflated outside it.
+    ThreadPool *pool = chunk_pool(file_->pool, options().threads);
+    lock.reset();
+    read_deflate_chunks(d.dataset.get(), *layout, buf, pool, at);
 }
 
 ser_outcome Hdf5Deserializer::load_hyperslab(std::string_view key, const std::vector<int64_t> &offset,

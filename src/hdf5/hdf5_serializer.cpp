@@ -1,11 +1,14 @@
 #include "hdf5/hdf5_serializer.h"
 
+#include <optional>
 #include <vector>
 
 #include "core/atomic_file.h"
 #include "core/convert.h"
 #include "core/error.h"
+#include "core/thread_pool.h"
 #include "hdf5/hdf5_chunk.h"
+#include "hdf5/hdf5_chunked_io.h"
 #include "hdf5/hdf5_error.h"
 #include "hdf5/hdf5_file.h"
 #include "hdf5/hdf5_id.h"
@@ -21,6 +24,7 @@ struct Hdf5Serializer::File {
     WriteOptions options;
     std::unique_ptr<AtomicReplace> replace;  // declared before `h5` so the file closes first
     H5Id h5;                                 // empty once committed or discarded
+    std::unique_ptr<ThreadPool> pool;        // compresses chunks; made on first need
     std::string failed;                      // why a write failed: the file is then never committed
 };
 
@@ -42,14 +46,19 @@ H5Id dataspace_for(const ArrayMeta &meta, const std::string &at) {
     return H5Id(H5Screate_simple(int(dims.size()), dims.data(), nullptr), SER_EINTERNAL, at + "cannot create a dataspace");
 }
 
-// h5py's create_dataset(data=..., compression=level): no timestamps; datasets of more than one
-// element chunked with h5py's guess and deflated, smaller ones contiguous and unfiltered.
-H5Id creation_properties(const ArrayMeta &meta, const WriteOptions &options, const std::string &at) {
+// h5py's create_dataset(data=..., compression=level) chunks datasets of more than one element
+// with its guess and deflates them; smaller ones stay contiguous and unfiltered. Empty: contiguous.
+std::vector<hsize_t> chunk_shape(const ArrayMeta &meta, const WriteOptions &options) {
+    if (meta.is_none() || meta.count() <= 1 || !options.compress) return {};
+    std::vector<int64_t> guess = h5py_guess_chunk(meta.shape, chunk_typesize(meta.type));
+    return std::vector<hsize_t>(guess.begin(), guess.end());
+}
+
+// h5py's dataset creation properties: no timestamps; `chunks` and gzip at the level when chunked.
+H5Id creation_properties(const std::vector<hsize_t> &chunks, const WriteOptions &options, const std::string &at) {
     H5Id dcpl(H5Pcreate(H5P_DATASET_CREATE), SER_EINTERNAL, at + "cannot create dataset properties");
     check(H5Pset_obj_track_times(dcpl.get(), 0), SER_EINTERNAL, at + "cannot switch off timestamps");
-    if (meta.is_none() || meta.count() <= 1 || !options.compress) return dcpl;
-    std::vector<int64_t> guess = h5py_guess_chunk(meta.shape, chunk_typesize(meta.type));
-    std::vector<hsize_t> chunks(guess.begin(), guess.end());
+    if (chunks.empty()) return dcpl;
     check(H5Pset_chunk(dcpl.get(), int(chunks.size()), chunks.data()), SER_EINTERNAL, at + "cannot set the chunk shape");
     check(H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_ALLOC), SER_EINTERNAL, at + "cannot set the fill time");
     check(H5Pset_deflate(dcpl.get(), unsigned(options.level)), SER_EINTERNAL, at + "cannot set gzip compression");
@@ -131,7 +140,7 @@ void Hdf5Serializer::write_entry(const std::string &key, const ConstArrayView &v
 }
 
 void Hdf5Serializer::write_dataset(const std::string &key, const ConstArrayView &value) {
-    Hdf5Lock lock;
+    std::optional<Hdf5Lock> lock(std::in_place);
     if (!file_->h5) fail(SER_EINVAL, file_->name + ": the file is already closed");
     const std::string at = where(file_->name, key);
     const hid_t file = file_->h5.get();
@@ -148,13 +157,28 @@ void Hdf5Serializer::write_dataset(const std::string &key, const ConstArrayView 
 
     H5Id type = h5py_datatype(meta.type, at);
     H5Id space = dataspace_for(meta, at);
-    H5Id dcpl = creation_properties(meta, file_->options, at);
+    const std::vector<hsize_t> chunks = chunk_shape(meta, file_->options);
+    H5Id dcpl = creation_properties(chunks, file_->options, at);
     H5Id lcpl = h5py_link_properties(at);
     H5Id dataset(H5Dcreate2(file, key.c_str(), type.get(), space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT), SER_EINVAL,
                  at + "cannot create the dataset");
     if (meta.is_none() || meta.count() == 0) return;
     if (meta.type.dtype == SER_UNICODE) return write_strings(dataset.get(), type.get(), {meta, data, value.nbytes}, at);
-    check(H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data), SER_EIO, at + "cannot write the data");
+    if (chunks.empty() || H5Tget_size(type.get()) != meta.type.itemsize) {
+        check(H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data), SER_EIO, at + "cannot write the data");
+        check(H5Dclose(dataset.release()), SER_EIO, at + "cannot write the data");
+        return;
+    }
+    // The chunks HDF5's deflate filter would write, compressed here outside the lock.
+    DeflateChunkLayout layout;
+    layout.dims.assign(meta.shape.begin(), meta.shape.end());
+    layout.chunk = chunks;
+    layout.itemsize = meta.type.itemsize;
+    layout.fill.assign(layout.itemsize, 0);
+    ThreadPool *pool = chunk_pool(file_->pool, file_->options.threads);
+    lock.reset();
+    write_deflate_chunks(dataset.get(), layout, file_->options.level, data, pool, at);
+    lock.emplace();
     check(H5Dclose(dataset.release()), SER_EIO, at + "cannot write the data");
 }
 

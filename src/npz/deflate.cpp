@@ -27,6 +27,20 @@ libdeflate_compressor *compressor_for(int level) {
     return c;
 }
 
+// One decompressor per thread, shared by the raw and zlib formats.
+libdeflate_decompressor *decompressor() {
+    struct Cache {
+        libdeflate_decompressor *d = nullptr;
+        ~Cache() {
+            if (d) libdeflate_free_decompressor(d);
+        }
+    };
+    thread_local Cache cache;
+    if (!cache.d) cache.d = libdeflate_alloc_decompressor();
+    if (!cache.d) throw std::bad_alloc();
+    return cache.d;
+}
+
 }  // namespace
 
 std::vector<unsigned char> deflate_raw(const ByteSpan *parts, size_t count, int level) {
@@ -54,18 +68,23 @@ std::vector<unsigned char> deflate_raw(const ByteSpan *parts, size_t count, int 
 }
 
 bool inflate_raw_exact(const void *in, size_t in_size, void *out, size_t out_size) {
-    struct Cache {
-        libdeflate_decompressor *d = nullptr;
-        ~Cache() {
-            if (d) libdeflate_free_decompressor(d);
-        }
-    };
-    thread_local Cache cache;
-    if (!cache.d) cache.d = libdeflate_alloc_decompressor();
-    if (!cache.d) throw std::bad_alloc();
     size_t in_used = 0;
-    return libdeflate_deflate_decompress_ex(cache.d, in, in_size, out, out_size, &in_used, nullptr) ==
+    return libdeflate_deflate_decompress_ex(decompressor(), in, in_size, out, out_size, &in_used, nullptr) ==
            LIBDEFLATE_SUCCESS;
+}
+
+std::vector<unsigned char> zlib_compress(const void *data, size_t size, int level) {
+    libdeflate_compressor *c = compressor_for(level);
+    std::vector<unsigned char> out(libdeflate_zlib_compress_bound(c, size));
+    size_t n = libdeflate_zlib_compress(c, data, size, out.data(), out.size());
+    if (n == 0) fail(SER_EINTERNAL, "zlib output exceeded its bound");
+    out.resize(n);
+    return out;
+}
+
+bool inflate_zlib_exact(const void *in, size_t in_size, void *out, size_t out_size) {
+    // Without actual_out_nbytes libdeflate fails unless the stream decodes to exactly out_size bytes.
+    return libdeflate_zlib_decompress(decompressor(), in, in_size, out, out_size, nullptr) == LIBDEFLATE_SUCCESS;
 }
 
 uint32_t crc32_update(uint32_t crc, const void *data, size_t size) {

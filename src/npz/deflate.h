@@ -1,4 +1,5 @@
-// Whole-buffer raw deflate (what a zip member with method 8 holds) and CRC-32, via libdeflate.
+// Whole-buffer raw deflate (what a zip member with method 8 holds), zlib streams (HDF5 deflate
+// chunks) and CRC-32, via libdeflate.
 #pragma once
 
 #include <cstddef>
@@ -18,6 +19,14 @@ std::vector<unsigned char> deflate_raw(const ByteSpan *parts, size_t count, int 
 // Inflates a raw deflate stream that must decode to exactly out_size bytes; false if it is
 // corrupt, shorter or longer (so a lying size cannot make it write past `out`).
 bool inflate_raw_exact(const void *in, size_t in_size, void *out, size_t out_size);
+
+// A zlib stream (2-byte header, deflate, Adler-32: what HDF5's deflate filter stores) of the
+// `size` bytes at `data`, at `level` (0-9).
+std::vector<unsigned char> zlib_compress(const void *data, size_t size, int level);
+
+// Inflates a zlib stream that must decode to exactly out_size bytes with a matching Adler-32;
+// false otherwise.
+bool inflate_zlib_exact(const void *in, size_t in_size, void *out, size_t out_size);
 
 // CRC-32 (zip / zlib polynomial) continuing from `crc` (start with 0).
 uint32_t crc32_update(uint32_t crc, const void *data, size_t size);

@@ -1,0 +1,298 @@
+#include "hdf5/hdf5_chunked_io.h"
+
+#include <algorithm>
+#include <cstring>
+#include <deque>
+#include <future>
+
+#include "core/error.h"
+#include "core/thread_pool.h"
+#include "hdf5/hdf5_error.h"
+#include "hdf5/hdf5_id.h"
+#include "hdf5/hdf5_lock.h"
+#include "npz/deflate.h"
+
+namespace chainerser {
+namespace {
+
+// Where one chunk sits: its offset in elements and how it overlaps the array.
+struct ChunkPlace {
+    std::vector<hsize_t> offset;
+    bool partial = false;     // part of the chunk lies outside the array (an edge chunk)
+    size_t array_at = 0;      // byte offset of the chunk's first element in the C-order array
+    bool contiguous = false;  // the whole chunk is one run of the array: no copy needed
+};
+
+// A block of runs along two axes: n[0] x n[1] runs of `run` bytes, step[.][0] and step[.][1] bytes
+// apart in the destination (to) and the source (from).
+struct RunBlock {
+    size_t n[2], to_step[2], from_step[2], run;
+};
+
+template <size_t Run>
+void copy_block(unsigned char *to, const unsigned char *from, const RunBlock &b) {
+    const size_t run = Run ? Run : b.run;  // a constant size becomes a plain load and store
+    for (size_t i = 0; i < b.n[0]; ++i) {
+        unsigned char *t = to + i * b.to_step[0];
+        const unsigned char *f = from + i * b.from_step[0];
+        for (size_t j = 0; j < b.n[1]; ++j, t += b.to_step[1], f += b.from_step[1]) std::memcpy(t, f, run);
+    }
+}
+
+// h5py's chunk guess halves the trailing axes of a 3x3 kernel down to 1, so runs of a single
+// element are common: those get a fixed-size copy.
+void copy_block(unsigned char *to, const unsigned char *from, const RunBlock &b) {
+    switch (b.run) {
+        case 1: return copy_block<1>(to, from, b);
+        case 2: return copy_block<2>(to, from, b);
+        case 4: return copy_block<4>(to, from, b);
+        case 8: return copy_block<8>(to, from, b);
+        case 16: return copy_block<16>(to, from, b);
+        default: return copy_block<0>(to, from, b);
+    }
+}
+
+class ChunkGrid {
+public:
+    explicit ChunkGrid(const DeflateChunkLayout &l) : l_(l), rank_(l.dims.size()), astride_(rank_), cstride_(rank_) {
+        size_t a = l.itemsize, c = l.itemsize;
+        for (size_t k = rank_; k-- > 0;) {
+            astride_[k] = a, cstride_[k] = c;
+            a *= l.dims[k], c *= l.chunk[k];
+            per_axis_.push_back((l.dims[k] + l.chunk[k] - 1) / l.chunk[k]);
+            count_ *= per_axis_.back();
+        }
+        std::reverse(per_axis_.begin(), per_axis_.end());
+        chunk_bytes_ = c;
+    }
+
+    size_t count() const { return count_; }
+    size_t chunk_bytes() const { return chunk_bytes_; }
+
+    ChunkPlace place(size_t index) const {
+        ChunkPlace p;
+        p.offset.resize(rank_);
+        for (size_t k = rank_; k-- > 0;) {
+            p.offset[k] = (index % per_axis_[k]) * l_.chunk[k];
+            index /= per_axis_[k];
+            p.array_at += p.offset[k] * astride_[k];
+            if (extent(p, k) < l_.chunk[k]) p.partial = true;
+        }
+        p.contiguous = !p.partial && first_run_axis(p) == 0;
+        return p;
+    }
+
+    // Copies the part of the chunk inside the array between the C-order array and a chunk buffer.
+    void copy(const ChunkPlace &p, unsigned char *array, unsigned char *chunk, bool to_chunk) const {
+        const size_t k0 = first_run_axis(p);
+        // The runs along axis k0 (the axes after it are whole in both) over the (up to) two axes
+        // before it form a block; the axes before those are counted here.
+        RunBlock b{{1, 1}, {0, 0}, {0, 0}, size_t(extent(p, k0)) * astride_[k0]};
+        const size_t outer = k0 >= 2 ? k0 - 2 : 0;
+        for (size_t k = outer, slot = 2 - (k0 - outer); k < k0; ++k, ++slot) {
+            b.n[slot] = extent(p, k);
+            b.to_step[slot] = to_chunk ? cstride_[k] : astride_[k];
+            b.from_step[slot] = to_chunk ? astride_[k] : cstride_[k];
+        }
+        std::vector<hsize_t> idx(outer, 0);
+        size_t blocks = 1;
+        for (size_t k = 0; k < outer; ++k) blocks *= extent(p, k);
+        for (size_t n = 0; n < blocks; ++n) {
+            size_t a = p.array_at, c = 0;
+            for (size_t k = 0; k < outer; ++k) a += idx[k] * astride_[k], c += idx[k] * cstride_[k];
+            if (to_chunk) copy_block(chunk + c, array + a, b);
+            else copy_block(array + a, chunk + c, b);
+            for (size_t k = outer; k-- > 0;) {
+                if (++idx[k] < extent(p, k)) break;
+                idx[k] = 0;
+            }
+        }
+    }
+
+    // "chunk at (0, 64): " for messages.
+    static std::string name(const ChunkPlace &p) {
+        std::string s = "chunk at (";
+        for (size_t k = 0; k < p.offset.size(); ++k) s += (k ? ", " : "") + std::to_string(p.offset[k]);
+        return s + "): ";
+    }
+
+private:
+    hsize_t extent(const ChunkPlace &p, size_t k) const { return std::min(l_.chunk[k], l_.dims[k] - p.offset[k]); }
+
+    // The first axis of the longest run that is contiguous in both the array and the chunk.
+    size_t first_run_axis(const ChunkPlace &p) const {
+        size_t k0 = rank_ - 1;
+        while (k0 > 0 && extent(p, k0) == l_.dims[k0] && l_.chunk[k0] == l_.dims[k0]) --k0;
+        return k0;
+    }
+
+    const DeflateChunkLayout &l_;
+    size_t rank_;
+    std::vector<size_t> astride_, cstride_;  // bytes per step on each axis
+    std::vector<hsize_t> per_axis_;
+    size_t count_ = 1, chunk_bytes_ = 0;
+};
+
+void fill_with(unsigned char *out, size_t bytes, const std::vector<unsigned char> &fill) {
+    if (std::all_of(fill.begin(), fill.end(), [](unsigned char b) { return b == 0; })) {
+        std::memset(out, 0, bytes);
+        return;
+    }
+    for (size_t at = 0; at + fill.size() <= bytes; at += fill.size()) std::memcpy(out + at, fill.data(), fill.size());
+}
+
+// A per-thread chunk buffer, reused from chunk to chunk.
+unsigned char *scratch(size_t bytes) {
+    thread_local std::vector<unsigned char> buffer;
+    if (buffer.size() < bytes) buffer.resize(bytes);
+    return buffer.data();
+}
+
+// For each i in order: start(i) on the calling thread returns a job; the jobs run on `pool` (at
+// most a few per worker in flight, so memory stays bounded) and finish(i, result) runs on the
+// calling thread in order. Without a pool everything runs here.
+template <class Start, class Finish>
+void pipeline(ThreadPool *pool, size_t n, Start start, Finish finish) {
+    if (!pool) {
+        for (size_t i = 0; i < n; ++i) finish(i, start(i)());
+        return;
+    }
+    using Result = decltype(start(0)());
+    const size_t window = 2 * size_t(pool->size()) + 2;
+    std::deque<std::future<Result>> pending;
+    size_t finished = 0;
+    try {
+        for (size_t i = 0; i < n; ++i) {
+            if (pending.size() == window) {
+                std::future<Result> f = std::move(pending.front());
+                pending.pop_front();
+                finish(finished++, f.get());
+            }
+            pending.push_back(pool->submit(start(i)));
+        }
+        for (; !pending.empty(); pending.pop_front()) finish(finished++, pending.front().get());
+    } catch (...) {
+        for (std::future<Result> &f : pending)  // the jobs use the caller's buffers: let them end
+            if (f.valid()) f.wait();
+        throw;
+    }
+}
+
+}  // namespace
+
+ThreadPool *chunk_pool(std::unique_ptr<ThreadPool> &pool, int threads) {
+    const unsigned n = resolve_threads(threads);
+    if (n <= 1) return nullptr;
+    if (!pool) pool = std::make_unique<ThreadPool>(n);
+    return pool.get();
+}
+
+void write_deflate_chunks(hid_t dataset, const DeflateChunkLayout &layout, int level, const void *data,
+                          ThreadPool *pool, const std::string &at) {
+    const ChunkGrid grid(layout);
+    auto *array = static_cast<unsigned char *>(const_cast<void *>(data));  // only read
+    const size_t bytes = grid.chunk_bytes();
+    pipeline(
+        pool, grid.count(),
+        [&](size_t i) {
+            return [&grid, &layout, array, bytes, level, i] {
+                const ChunkPlace p = grid.place(i);
+                if (p.contiguous) return zlib_compress(array + p.array_at, bytes, level);
+                unsigned char *chunk = scratch(bytes);
+                if (p.partial) fill_with(chunk, bytes, layout.fill);  // what HDF5 puts outside the array
+                grid.copy(p, array, chunk, true);
+                return zlib_compress(chunk, bytes, level);
+            };
+        },
+        [&](size_t i, const std::vector<unsigned char> &compressed) {
+            const ChunkPlace p = grid.place(i);
+            Hdf5Lock lock;
+            if (H5Dwrite_chunk(dataset, H5P_DEFAULT, 0, p.offset.data(), compressed.size(), compressed.data()) < 0)
+                hdf5_fail(SER_EIO, at + ChunkGrid::name(p) + "cannot write the chunk");
+        });
+}
+
+std::optional<DeflateChunkLayout> deflate_read_layout(hid_t dataset, hid_t mem_type, const std::string &at) {
+    Hdf5Lock lock;
+    H5Id dcpl(H5Dget_create_plist(dataset), SER_EFORMAT, at + "cannot read the dataset properties");
+    if (H5Pget_layout(dcpl.get()) != H5D_CHUNKED || H5Pget_nfilters(dcpl.get()) != 1) return std::nullopt;
+    unsigned flags = 0, config = 0;
+    size_t nvalues = 0;
+    if (H5Pget_filter2(dcpl.get(), 0, &flags, &nvalues, nullptr, 0, nullptr, &config) != H5Z_FILTER_DEFLATE)
+        return std::nullopt;
+
+    H5Id file_type(H5Dget_type(dataset), SER_EFORMAT, at + "cannot read the datatype");
+    if (H5Tequal(file_type.get(), mem_type) <= 0 || H5Tdetect_class(file_type.get(), H5T_VLEN) != 0 ||
+        H5Tis_variable_str(file_type.get()) != 0 || H5Tdetect_class(file_type.get(), H5T_REFERENCE) != 0)
+        return std::nullopt;
+
+    DeflateChunkLayout l;
+    l.itemsize = H5Tget_size(file_type.get());
+    H5Id space(H5Dget_space(dataset), SER_EFORMAT, at + "cannot read the dataspace");
+    const int rank = H5Sget_simple_extent_ndims(space.get());
+    if (rank < 1 || l.itemsize == 0) return std::nullopt;
+    l.dims.resize(size_t(rank));
+    l.chunk.resize(size_t(rank));
+    if (H5Sget_simple_extent_dims(space.get(), l.dims.data(), nullptr) != rank ||
+        H5Pget_chunk(dcpl.get(), rank, l.chunk.data()) != rank)
+        hdf5_fail(SER_EFORMAT, at + "cannot read the chunk shape");
+    for (hsize_t c : l.chunk)
+        if (c == 0) hdf5_fail(SER_EFORMAT, at + "a chunk dimension is 0");
+
+    l.fill.assign(l.itemsize, 0);
+    H5D_fill_value_t fill_status = H5D_FILL_VALUE_DEFAULT;
+    if (H5Pfill_value_defined(dcpl.get(), &fill_status) < 0) hdf5_fail(SER_EFORMAT, at + "cannot read the fill value");
+    if (fill_status == H5D_FILL_VALUE_USER_DEFINED && H5Pget_fill_value(dcpl.get(), mem_type, l.fill.data()) < 0)
+        hdf5_fail(SER_EFORMAT, at + "cannot read the fill value");
+    return l;
+}
+
+void read_deflate_chunks(hid_t dataset, const DeflateChunkLayout &layout, void *buf, ThreadPool *pool,
+                         const std::string &at) {
+    const ChunkGrid grid(layout);
+    auto *array = static_cast<unsigned char *>(buf);
+    const size_t bytes = grid.chunk_bytes();
+    // A zlib stream of `bytes` is at most a few bytes per 64 KiB longer; more is not one HDF5 wrote.
+    const hsize_t plausible = hsize_t(bytes) + bytes / 8 + 4096;
+    pipeline(
+        pool, grid.count(),
+        [&](size_t i) {
+            ChunkPlace p = grid.place(i);
+            std::vector<unsigned char> stored;
+            uint32_t mask = 0;
+            {
+                Hdf5Lock lock;
+                unsigned info_mask = 0;
+                haddr_t addr = HADDR_UNDEF;
+                hsize_t size = 0;  // 0 for a chunk never written
+                if (H5Dget_chunk_info_by_coord(dataset, p.offset.data(), &info_mask, &addr, &size) < 0)
+                    hdf5_fail(SER_EFORMAT, at + ChunkGrid::name(p) + "cannot look the chunk up");
+                if (addr == HADDR_UNDEF) size = 0;
+                if (size > plausible)
+                    fail(SER_EFORMAT, at + ChunkGrid::name(p) + std::to_string(size) + " compressed bytes for a chunk of " +
+                                          std::to_string(bytes));
+                stored.resize(size_t(size));
+                if (size && H5Dread_chunk(dataset, H5P_DEFAULT, p.offset.data(), &mask, stored.data()) < 0)
+                    hdf5_fail(SER_EFORMAT, at + ChunkGrid::name(p) + "cannot read the chunk");
+            }
+            return [&grid, &layout, &at, array, bytes, i, p = std::move(p), stored = std::move(stored), mask] {
+                unsigned char *chunk = p.contiguous ? array + p.array_at : scratch(bytes);
+                if (stored.empty()) {
+                    fill_with(chunk, bytes, layout.fill);  // never written: the fill value
+                } else if (mask & 1) {  // the optional deflate filter was skipped: stored raw
+                    if (stored.size() != bytes)
+                        fail(SER_EFORMAT, at + ChunkGrid::name(p) + "unfiltered chunk of " + std::to_string(stored.size()) +
+                                              " bytes, " + std::to_string(bytes) + " expected");
+                    std::memcpy(chunk, stored.data(), bytes);
+                } else if (!inflate_zlib_exact(stored.data(), stored.size(), chunk, bytes)) {
+                    fail(SER_EFORMAT, at + ChunkGrid::name(p) + "corrupt deflate data (it does not inflate to the " +
+                                          std::to_string(bytes) + " bytes of a chunk)");
+                }
+                if (!p.contiguous) grid.copy(p, array, chunk, false);
+                return true;
+            };
+        },
+        [](size_t, bool) {});
+}
+
+}  // namespace chainerser
