@@ -132,6 +132,40 @@ class Convert(unittest.TestCase):
                 self.assertTrue(all(i.compress_type == zipfile.ZIP_DEFLATED for i in z.infolist()))
 
 
+class Progress(unittest.TestCase):
+    def test_bar_on_a_terminal_for_large_files_only(self):
+        import pty
+        import select
+        with tempfile.TemporaryDirectory() as d:
+            big = os.path.join(d, "big.npz")
+            np.savez(big, w=np.zeros(20 << 20, dtype=np.float32))  # 80 MiB: above the 64 MiB threshold
+
+            def stderr_on_a_terminal(*args):
+                master, slave = pty.openpty()
+                p = subprocess.Popen([CLI, *args], stdout=subprocess.DEVNULL, stderr=slave)
+                os.close(slave)
+                seen = b""
+                while True:
+                    ready, _, _ = select.select([master], [], [], 60)
+                    if not ready:
+                        break
+                    try:
+                        chunk = os.read(master, 4096)
+                    except OSError:  # the terminal closed with the process
+                        break
+                    if not chunk:
+                        break
+                    seen += chunk
+                os.close(master)
+                self.assertEqual(p.wait(), 0, seen)
+                return seen.decode(errors="replace")
+
+            self.assertIn("verify [", stderr_on_a_terminal("verify", big))
+            self.assertIn("100%", stderr_on_a_terminal("convert", big, os.path.join(d, "big.h5")))
+            self.assertEqual(run("verify", big)[2], "")  # not a terminal: no bar
+            self.assertNotIn("[", stderr_on_a_terminal("verify", os.path.join(DATA, "mlp.npz")))
+
+
 class Diff(unittest.TestCase):
     def write(self, d, name, arrays):
         path = os.path.join(d, name)
