@@ -148,29 +148,40 @@ unsigned char *scratch(size_t bytes) {
     return buffer.data();
 }
 
-// For each i in order: start(i) on the calling thread returns a job; the jobs run on `pool` (at
-// most a few per worker in flight, so memory stays bounded) and finish(i, result) runs on the
-// calling thread in order. Without a pool everything runs here.
+// Consecutive chunks handled together, about kBatchBytes of raw data: one job and one hold of the
+// HDF5 lock each, so that small chunks do not cost a thread hand-off apiece.
+constexpr size_t kBatchBytes = size_t(1) << 20;
+
+struct Batch {
+    size_t first, end;  // chunk indices [first, end)
+};
+
+// For each batch in order: start(batch) on the calling thread returns a job; the jobs run on
+// `pool` (a few per worker in flight, so memory stays bounded) and finish(batch, result) runs on
+// the calling thread in order. Without a pool, or with one batch, everything runs here.
 template <class Start, class Finish>
-void pipeline(ThreadPool *pool, size_t n, Start start, Finish finish) {
-    if (!pool) {
-        for (size_t i = 0; i < n; ++i) finish(i, start(i)());
+void pipeline(ThreadPool *pool, const ChunkGrid &grid, Start start, Finish finish) {
+    const size_t per = std::max<size_t>(1, kBatchBytes / std::max<size_t>(1, grid.chunk_bytes()));
+    const size_t batches = (grid.count() + per - 1) / per;
+    auto batch = [&](size_t b) { return Batch{b * per, std::min(grid.count(), (b + 1) * per)}; };
+    if (!pool || batches <= 1) {
+        for (size_t b = 0; b < batches; ++b) finish(batch(b), start(batch(b))());
         return;
     }
-    using Result = decltype(start(0)());
-    const size_t window = 2 * size_t(pool->size()) + 2;
+    using Result = decltype(start(batch(0))());
+    const size_t window = 2 * size_t(pool->size());
     std::deque<std::future<Result>> pending;
     size_t finished = 0;
     try {
-        for (size_t i = 0; i < n; ++i) {
+        for (size_t b = 0; b < batches; ++b) {
             if (pending.size() == window) {
                 std::future<Result> f = std::move(pending.front());
                 pending.pop_front();
-                finish(finished++, f.get());
+                finish(batch(finished++), f.get());
             }
-            pending.push_back(pool->submit(start(i)));
+            pending.push_back(pool->submit(start(batch(b))));
         }
-        for (; !pending.empty(); pending.pop_front()) finish(finished++, pending.front().get());
+        for (; !pending.empty(); pending.pop_front()) finish(batch(finished++), pending.front().get());
     } catch (...) {
         for (std::future<Result> &f : pending)  // the jobs use the caller's buffers: let them end
             if (f.valid()) f.wait();
@@ -192,23 +203,31 @@ void write_deflate_chunks(hid_t dataset, const DeflateChunkLayout &layout, int l
     const ChunkGrid grid(layout);
     auto *array = static_cast<unsigned char *>(const_cast<void *>(data));  // only read
     const size_t bytes = grid.chunk_bytes();
+    auto compress = [&grid, &layout, array, bytes, level](size_t i) {
+        const ChunkPlace p = grid.place(i);
+        if (p.contiguous) return zlib_compress(array + p.array_at, bytes, level);
+        unsigned char *chunk = scratch(bytes);
+        if (p.partial) fill_with(chunk, bytes, layout.fill);  // what HDF5 puts outside the array
+        grid.copy(p, array, chunk, true);
+        return zlib_compress(chunk, bytes, level);
+    };
     pipeline(
-        pool, grid.count(),
-        [&](size_t i) {
-            return [&grid, &layout, array, bytes, level, i] {
-                const ChunkPlace p = grid.place(i);
-                if (p.contiguous) return zlib_compress(array + p.array_at, bytes, level);
-                unsigned char *chunk = scratch(bytes);
-                if (p.partial) fill_with(chunk, bytes, layout.fill);  // what HDF5 puts outside the array
-                grid.copy(p, array, chunk, true);
-                return zlib_compress(chunk, bytes, level);
+        pool, grid,
+        [&](Batch b) {
+            return [compress, b] {
+                std::vector<std::vector<unsigned char>> out;
+                for (size_t i = b.first; i < b.end; ++i) out.push_back(compress(i));
+                return out;
             };
         },
-        [&](size_t i, const std::vector<unsigned char> &compressed) {
-            const ChunkPlace p = grid.place(i);
+        [&](Batch b, const std::vector<std::vector<unsigned char>> &compressed) {
             Hdf5Lock lock;
-            if (H5Dwrite_chunk(dataset, H5P_DEFAULT, 0, p.offset.data(), compressed.size(), compressed.data()) < 0)
-                hdf5_fail(SER_EIO, at + ChunkGrid::name(p) + "cannot write the chunk");
+            for (size_t i = b.first; i < b.end; ++i) {
+                const ChunkPlace p = grid.place(i);
+                const std::vector<unsigned char> &c = compressed[i - b.first];
+                if (H5Dwrite_chunk(dataset, H5P_DEFAULT, 0, p.offset.data(), c.size(), c.data()) < 0)
+                    hdf5_fail(SER_EIO, at + ChunkGrid::name(p) + "cannot write the chunk");
+            }
         });
 }
 
@@ -247,52 +266,73 @@ std::optional<DeflateChunkLayout> deflate_read_layout(hid_t dataset, hid_t mem_t
     return l;
 }
 
+namespace {
+
+// One chunk as stored: its bytes (none when never written) and HDF5's filter mask.
+struct StoredChunk {
+    ChunkPlace place;
+    std::vector<unsigned char> bytes;
+    unsigned mask = 0;
+};
+
+StoredChunk read_stored_chunk(hid_t dataset, const ChunkGrid &grid, size_t i, const std::string &at) {
+    StoredChunk c{grid.place(i), {}, 0};
+    const std::string name = at + ChunkGrid::name(c.place);
+    haddr_t addr = HADDR_UNDEF;
+    hsize_t size = 0;
+    if (H5Dget_chunk_info_by_coord(dataset, c.place.offset.data(), &c.mask, &addr, &size) < 0)
+        hdf5_fail(SER_EFORMAT, name + "cannot look the chunk up");
+    if (addr == HADDR_UNDEF) return c;  // never written
+    // A zlib stream of a chunk is at most a few bytes per 64 KiB longer; more is not one HDF5 wrote.
+    if (size > hsize_t(grid.chunk_bytes()) + grid.chunk_bytes() / 8 + 4096)
+        fail(SER_EFORMAT, name + std::to_string(size) + " compressed bytes for a chunk of " +
+                              std::to_string(grid.chunk_bytes()));
+    c.bytes.resize(size_t(size));
+    uint32_t mask = 0;
+    if (size && H5Dread_chunk(dataset, H5P_DEFAULT, c.place.offset.data(), &mask, c.bytes.data()) < 0)
+        hdf5_fail(SER_EFORMAT, name + "cannot read the chunk");
+    return c;
+}
+
+void decode_chunk(const StoredChunk &c, const ChunkGrid &grid, const DeflateChunkLayout &layout, unsigned char *array,
+                  const std::string &at) {
+    const size_t bytes = grid.chunk_bytes();
+    const ChunkPlace &p = c.place;
+    unsigned char *chunk = p.contiguous ? array + p.array_at : scratch(bytes);
+    if (c.bytes.empty()) {
+        fill_with(chunk, bytes, layout.fill);  // never written: the fill value
+    } else if (c.mask & 1) {  // the optional deflate filter was skipped: stored raw
+        if (c.bytes.size() != bytes)
+            fail(SER_EFORMAT, at + ChunkGrid::name(p) + "unfiltered chunk of " + std::to_string(c.bytes.size()) +
+                                  " bytes, " + std::to_string(bytes) + " expected");
+        std::memcpy(chunk, c.bytes.data(), bytes);
+    } else if (!inflate_zlib_exact(c.bytes.data(), c.bytes.size(), chunk, bytes)) {
+        fail(SER_EFORMAT, at + ChunkGrid::name(p) + "corrupt deflate data (it does not inflate to the " +
+                              std::to_string(bytes) + " bytes of a chunk)");
+    }
+    if (!p.contiguous) grid.copy(p, array, chunk, false);
+}
+
+}  // namespace
+
 void read_deflate_chunks(hid_t dataset, const DeflateChunkLayout &layout, void *buf, ThreadPool *pool,
                          const std::string &at) {
     const ChunkGrid grid(layout);
     auto *array = static_cast<unsigned char *>(buf);
-    const size_t bytes = grid.chunk_bytes();
-    // A zlib stream of `bytes` is at most a few bytes per 64 KiB longer; more is not one HDF5 wrote.
-    const hsize_t plausible = hsize_t(bytes) + bytes / 8 + 4096;
     pipeline(
-        pool, grid.count(),
-        [&](size_t i) {
-            ChunkPlace p = grid.place(i);
-            std::vector<unsigned char> stored;
-            uint32_t mask = 0;
+        pool, grid,
+        [&](Batch b) {
+            std::vector<StoredChunk> stored;
             {
                 Hdf5Lock lock;
-                unsigned info_mask = 0;
-                haddr_t addr = HADDR_UNDEF;
-                hsize_t size = 0;  // 0 for a chunk never written
-                if (H5Dget_chunk_info_by_coord(dataset, p.offset.data(), &info_mask, &addr, &size) < 0)
-                    hdf5_fail(SER_EFORMAT, at + ChunkGrid::name(p) + "cannot look the chunk up");
-                if (addr == HADDR_UNDEF) size = 0;
-                if (size > plausible)
-                    fail(SER_EFORMAT, at + ChunkGrid::name(p) + std::to_string(size) + " compressed bytes for a chunk of " +
-                                          std::to_string(bytes));
-                stored.resize(size_t(size));
-                if (size && H5Dread_chunk(dataset, H5P_DEFAULT, p.offset.data(), &mask, stored.data()) < 0)
-                    hdf5_fail(SER_EFORMAT, at + ChunkGrid::name(p) + "cannot read the chunk");
+                for (size_t i = b.first; i < b.end; ++i) stored.push_back(read_stored_chunk(dataset, grid, i, at));
             }
-            return [&grid, &layout, &at, array, bytes, i, p = std::move(p), stored = std::move(stored), mask] {
-                unsigned char *chunk = p.contiguous ? array + p.array_at : scratch(bytes);
-                if (stored.empty()) {
-                    fill_with(chunk, bytes, layout.fill);  // never written: the fill value
-                } else if (mask & 1) {  // the optional deflate filter was skipped: stored raw
-                    if (stored.size() != bytes)
-                        fail(SER_EFORMAT, at + ChunkGrid::name(p) + "unfiltered chunk of " + std::to_string(stored.size()) +
-                                              " bytes, " + std::to_string(bytes) + " expected");
-                    std::memcpy(chunk, stored.data(), bytes);
-                } else if (!inflate_zlib_exact(stored.data(), stored.size(), chunk, bytes)) {
-                    fail(SER_EFORMAT, at + ChunkGrid::name(p) + "corrupt deflate data (it does not inflate to the " +
-                                          std::to_string(bytes) + " bytes of a chunk)");
-                }
-                if (!p.contiguous) grid.copy(p, array, chunk, false);
+            return [&grid, &layout, &at, array, stored = std::move(stored)] {
+                for (const StoredChunk &c : stored) decode_chunk(c, grid, layout, array, at);
                 return true;
             };
         },
-        [](size_t, bool) {});
+        [](Batch, bool) {});
 }
 
 }  // namespace chainerser

@@ -75,7 +75,7 @@ TEST_P(Hdf5Parallel, WrittenChunksAreHdf5sOwn) {
     ASSERT_EQ(ser_copy_all(dst, src), SER_OK) << ser_errmsg();
     ASSERT_EQ(ser_close(dst), SER_OK) << ser_errmsg();
     ASSERT_EQ(ser_close(src), SER_OK) << ser_errmsg();
-    EXPECT_NE(py({"check", ours, dir + "/h5py.h5"}).find("ok 81 datasets"), std::string::npos);
+    EXPECT_NE(py({"check", ours, dir + "/h5py.h5"}).find("ok 83 datasets"), std::string::npos);
     expect_reads_like_h5py(ours, threads);
 }
 
@@ -90,30 +90,40 @@ TEST_P(Hdf5Parallel, H5pyFilesReadChunkByChunk) {
 INSTANTIATE_TEST_SUITE_P(Threads, Hdf5Parallel, ::testing::Values(1, 2),
                          [](const ::testing::TestParamInfo<int> &p) { return std::to_string(p.param) + "thread"; });
 
-// A damaged chunk is a format error naming the file, the key and the chunk.
+// A damaged chunk is a format error naming the file, the key and the chunk, whether it is inflated
+// on the calling thread (a small dataset) or on a worker (one of several batches of chunks).
 TEST(Hdf5ParallelErrors, CorruptChunkIsAFormatErrorNamingFileKeyAndChunk) {
     const std::string dir = testsupport::scratch_dir();
     py({"written", dir});
-    const std::string bad = dir + "/bad.h5";
-    py({"corrupt", dir + "/written.h5", bad, "odd3d"});
-    for (int threads : {1, 2}) {
-        ser_options o = with_threads(threads);
-        ser_handle *h = h5test::open_h5(bad, SER_READ, &o);
-        ASSERT_NE(h, nullptr);
-        std::vector<double> buf(10 * 11 * 12);
-        const int64_t shape[] = {10, 11, 12};
-        int32_t outcome = -1;
-        EXPECT_EQ(ser_get_array(&outcome, h, "odd3d", SER_FLOAT64, 3, shape, buf.data(), buf.size() * 8), SER_EFORMAT);
-        const std::string msg = ser_errmsg();
-        EXPECT_NE(msg.find(bad), std::string::npos) << msg;
-        EXPECT_NE(msg.find("odd3d"), std::string::npos) << msg;
-        EXPECT_NE(msg.find("chunk at (0, 0, 0)"), std::string::npos) << msg;
-        // The other datasets are untouched.
-        std::vector<int64_t> ints(23);
-        const int64_t n = 23;
-        EXPECT_EQ(ser_get_array(&outcome, h, "odd1d", SER_INT64, 1, &n, ints.data(), ints.size() * 8), SER_OK)
-            << ser_errmsg();
-        EXPECT_EQ(ser_close(h), SER_OK) << ser_errmsg();
+    struct Damaged {
+        std::string key, chunk;
+        std::vector<int64_t> shape;
+    };
+    for (const Damaged &d : {Damaged{"odd3d", "chunk at (0, 0, 0)", {10, 11, 12}}, Damaged{"big", "chunk at (0, 0)", {700, 900}}}) {
+        const std::string bad = dir + "/bad_" + d.key + ".h5";
+        py({"corrupt", dir + "/written.h5", bad, d.key});
+        for (int threads : {1, 2}) {
+            ser_options o = with_threads(threads);
+            ser_handle *h = h5test::open_h5(bad, SER_READ, &o);
+            ASSERT_NE(h, nullptr);
+            size_t count = 1;
+            for (int64_t n : d.shape) count *= size_t(n);
+            std::vector<double> buf(count);
+            int32_t outcome = -1;
+            EXPECT_EQ(ser_get_array(&outcome, h, d.key.c_str(), SER_FLOAT64, int32_t(d.shape.size()), d.shape.data(),
+                                    buf.data(), buf.size() * 8),
+                      SER_EFORMAT);
+            const std::string msg = ser_errmsg();
+            EXPECT_NE(msg.find(bad), std::string::npos) << msg;
+            EXPECT_NE(msg.find("'" + d.key + "'"), std::string::npos) << msg;
+            EXPECT_NE(msg.find(d.chunk), std::string::npos) << msg;
+            // The other datasets are untouched.
+            std::vector<int64_t> ints(23);
+            const int64_t n = 23;
+            EXPECT_EQ(ser_get_array(&outcome, h, "odd1d", SER_INT64, 1, &n, ints.data(), ints.size() * 8), SER_OK)
+                << ser_errmsg();
+            EXPECT_EQ(ser_close(h), SER_OK) << ser_errmsg();
+        }
     }
 }
 

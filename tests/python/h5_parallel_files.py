@@ -50,6 +50,9 @@ def arrays(out_dir):
             name = '%s_%dd' % (dtype.replace('<', 'le_').replace('>', 'be_').replace('|', ''), len(shape))
             data[name] = values(rng, dtype, shape)
     data['zeros_2d'] = np.zeros((513, 129), '<f4')  # all chunks compress to almost nothing
+    # Several MiB: many batches of chunks, so two threads share the work.
+    data['big_2d'] = values(rng, '<f4', (1500, 1001))
+    data['big_be_3d'] = values(rng, '>f8', (60, 101, 103))
     np.savez(os.path.join(out_dir, 'arrays.npz'), **data)
     with h5py.File(os.path.join(out_dir, 'h5py.h5'), 'w') as f:
         for name, a in data.items():
@@ -113,6 +116,10 @@ def written(out_dir):
         f.create_dataset('odd1d', data=values(rng, '<i8', (23,)), chunks=(5,), compression='gzip')
         f.create_dataset('odd3d', data=values(rng, '<f8', (10, 11, 12)), chunks=(3, 5, 7), compression='gzip')
         f.create_dataset('guessed', data=values(rng, '<f4', (301, 257)), compression='gzip')
+        f.create_dataset('big', data=values(rng, '<f8', (700, 900)), chunks=(50, 64), compression='gzip')
+        big_sparse = f.create_dataset('big_sparse', shape=(1000, 1000), chunks=(100, 30), dtype='<f8',
+                                      compression='gzip', compression_opts=6, fillvalue=-1.25)
+        big_sparse[::3, 100:700] = values(rng, '<f8', (334, 600))
         f.create_dataset('bool', data=values(rng, '|b1', (97, 31)), chunks=(10, 10), compression='gzip')
         f.create_dataset('complex_be', data=values(rng, '>c16', (33, 17)), chunks=(8, 8), compression='gzip')
         f.create_dataset('int_be', data=values(rng, '>i4', (1001,)), chunks=(64,), compression='gzip')
