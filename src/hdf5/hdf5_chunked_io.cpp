@@ -148,7 +148,7 @@ unsigned char *scratch(size_t bytes) {
     return buffer.data();
 }
 
-// Consecutive chunks handled together, about kBatchBytes of raw data: one job and one hold of the
+// Consecutive chunks handled together, up to kBatchBytes of raw data: one job and one hold of the
 // HDF5 lock each, so that small chunks do not cost a thread hand-off apiece.
 constexpr size_t kBatchBytes = size_t(1) << 20;
 
@@ -161,7 +161,10 @@ struct Batch {
 // the calling thread in order. Without a pool, or with one batch, everything runs here.
 template <class Start, class Finish>
 void pipeline(ThreadPool *pool, const ChunkGrid &grid, Start start, Finish finish) {
-    const size_t per = std::max<size_t>(1, kBatchBytes / std::max<size_t>(1, grid.chunk_bytes()));
+    // At most kBatchBytes, and small enough that every worker gets a few batches of a dataset.
+    const size_t workers = pool ? pool->size() : 1;
+    const size_t per = std::max<size_t>(1, std::min(kBatchBytes / std::max<size_t>(1, grid.chunk_bytes()),
+                                                    grid.count() / (4 * workers)));
     const size_t batches = (grid.count() + per - 1) / per;
     auto batch = [&](size_t b) { return Batch{b * per, std::min(grid.count(), (b + 1) * per)}; };
     if (!pool || batches <= 1) {

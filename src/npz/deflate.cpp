@@ -2,6 +2,7 @@
 
 #include <libdeflate.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -75,11 +76,13 @@ bool inflate_raw_exact(const void *in, size_t in_size, void *out, size_t out_siz
 
 std::vector<unsigned char> zlib_compress(const void *data, size_t size, int level) {
     libdeflate_compressor *c = compressor_for(level);
-    std::vector<unsigned char> out(libdeflate_zlib_compress_bound(c, size));
-    size_t n = libdeflate_zlib_compress(c, data, size, out.data(), out.size());
+    // Compress into a reused buffer of the bound and copy out only what was produced: a fresh
+    // vector of the bound would be zeroed (and page-faulted) for every chunk.
+    thread_local std::vector<unsigned char> bound;
+    bound.resize(std::max(bound.size(), libdeflate_zlib_compress_bound(c, size)));
+    size_t n = libdeflate_zlib_compress(c, data, size, bound.data(), bound.size());
     if (n == 0) fail(SER_EINTERNAL, "zlib output exceeded its bound");
-    out.resize(n);
-    return out;
+    return std::vector<unsigned char>(bound.begin(), bound.begin() + long(n));
 }
 
 bool inflate_zlib_exact(const void *in, size_t in_size, void *out, size_t out_size) {
