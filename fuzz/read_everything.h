@@ -36,7 +36,7 @@ inline std::string check_status(int rc, const char *call, const std::string &key
     return "";
 }
 
-inline std::string check_info(const ser_array_info &info, const std::string &key, uint64_t max_entry_bytes) {
+inline std::string check_info(const ser_array_info &info, const std::string &key) {
     if (info.ndim < 0 || info.ndim > SER_MAX_NDIM) return key + ": ndim out of range";
     if (info.dtype == SER_NONE) return "";
     uint64_t count = 1;
@@ -49,7 +49,6 @@ inline std::string check_info(const ser_array_info &info, const std::string &key
     if (count != info.count) return key + ": count is not the product of the shape";
     if (info.itemsize != 0 && count > UINT64_MAX / info.itemsize) return key + ": nbytes overflows";
     if (info.nbytes != count * info.itemsize) return key + ": nbytes is not count * itemsize";
-    if (max_entry_bytes && info.nbytes > max_entry_bytes) return key + ": info beyond max_entry_bytes";
     return "";
 }
 
@@ -59,7 +58,16 @@ inline std::string read_entry(ser_handle *h, const std::string &key, bool hdf5, 
     int rc = ser_get_info(&info, h, key.c_str());
     std::string problem = check_status(rc, "ser_get_info", key);
     if (!problem.empty() || rc != SER_OK) return problem;
-    if (!(problem = check_info(info, key, max_entry_bytes)).empty()) return problem;
+    if (!(problem = check_info(info, key)).empty()) return problem;
+    if (max_entry_bytes && info.dtype != SER_NONE && info.nbytes > max_entry_bytes) {
+        // An HDF5 dataset may describe more than its file holds (unallocated chunks are legal):
+        // reading it must be refused before anything that large is allocated.
+        unsigned char small[16];
+        int32_t outcome = -1;
+        rc = ser_get_array(&outcome, h, key.c_str(), info.dtype, info.ndim, info.shape, small, sizeof small);
+        if (rc == SER_OK && outcome == SER_LOADED) return key + ": read beyond max_entry_bytes succeeded";
+        return check_status(rc, "ser_get_array", key);
+    }
 
     int32_t outcome = -1;
     if ((info.dtype == SER_UNICODE || info.dtype == SER_BYTES) && info.ndim == 0) {

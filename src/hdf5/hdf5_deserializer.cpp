@@ -55,9 +55,46 @@ OpenDataset open_for_read(hid_t file, const std::string &key, const std::string 
     return inspect(std::move(dataset), at);
 }
 
+// libhdf5 1.10 copies a compact dataset's bytes, and an unfiltered chunk, without checking that
+// what is stored covers what the dataspace or chunk needs: a crafted file makes it read past its
+// own buffer. Check the sizes first.
+void check_stored_sizes(const OpenDataset &d, hid_t dcpl, const std::string &at) {
+    const size_t type_size = H5Tget_size(d.file_type.get());
+    if (type_size == 0) hdf5_fail(SER_EFORMAT, at + "cannot read the element size");
+    const H5D_layout_t layout = H5Pget_layout(dcpl);
+    if (layout == H5D_COMPACT) {
+        H5Id space(H5Dget_space(d.dataset.get()), SER_EFORMAT, at + "cannot read the dataspace");
+        const hssize_t points = H5Sget_simple_extent_npoints(space.get());
+        const hsize_t stored = H5Dget_storage_size(d.dataset.get());
+        if (points < 0 || (points > 0 && stored / type_size < hsize_t(points)))
+            fail(SER_EFORMAT, at + "compact dataset stores " + std::to_string(stored) + " bytes, fewer than its " +
+                                  std::to_string(points) + " elements of " + std::to_string(type_size) + " bytes need");
+    }
+    if (layout != H5D_CHUNKED || H5Pget_nfilters(dcpl) != 0) return;
+    hsize_t dims[H5S_MAX_RANK];
+    const int rank = H5Pget_chunk(dcpl, H5S_MAX_RANK, dims);
+    if (rank < 0) hdf5_fail(SER_EFORMAT, at + "cannot read the chunk shape");
+    hsize_t chunk_bytes = type_size;
+    for (int i = 0; i < rank; ++i) chunk_bytes *= dims[i];
+    H5Id space(H5Dget_space(d.dataset.get()), SER_EFORMAT, at + "cannot read the dataspace");
+    hsize_t chunks = 0;
+    if (H5Dget_num_chunks(d.dataset.get(), space.get(), &chunks) < 0) hdf5_fail(SER_EFORMAT, at + "cannot count the chunks");
+    for (hsize_t i = 0; i < chunks; ++i) {
+        hsize_t offset[H5S_MAX_RANK], size = 0;
+        unsigned mask = 0;
+        haddr_t addr = 0;
+        if (H5Dget_chunk_info(d.dataset.get(), space.get(), i, offset, &mask, &addr, &size) < 0)
+            hdf5_fail(SER_EFORMAT, at + "cannot read the chunk index");
+        if (size != chunk_bytes)
+            fail(SER_EFORMAT, at + "unfiltered chunk " + std::to_string(i) + " stores " + std::to_string(size) +
+                                  " bytes, not the " + std::to_string(chunk_bytes) + " its shape needs");
+    }
+}
+
 void check_decodable(const OpenDataset &d, const std::string &at) {
     H5Id dcpl(H5Dget_create_plist(d.dataset.get()), SER_EFORMAT, at + "cannot read the dataset properties");
     check_filters_decodable(dcpl.get(), at);
+    check_stored_sizes(d, dcpl.get(), at);
 }
 
 // Reads the selection (count elements) into buf in the stored layout; strings as UTF-32 of itemsize bytes.
