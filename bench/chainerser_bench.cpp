@@ -1,6 +1,7 @@
 // libchainerser's side of the benchmark (bench/run_bench.py drives it and NumPy/h5py side by side).
 //   chainerser_bench gen NAME OUT.npz [--scale S] [--w3-bytes B]
 //   chainerser_bench run OP FORMAT SRC.npz WORKDIR [--runs N] [--threads T]
+//   chainerser_bench prepare OP FORMAT SRC.npz WORKDIR   (before a load OP: writes the file it reads)
 // OP: save_c save_s load_c load_s load_one open_list view; FORMAT: npz h5 (view: npz only).
 // `run` prints one JSON line: {"op", "format", "bytes", "runs": [seconds...], "median": seconds}.
 #include <chainerser/chainerser.h>
@@ -132,7 +133,7 @@ const char *arg_after(int argc, char **argv, const char *name, const char *fallb
     return fallback;
 }
 
-int run(int argc, char **argv) {
+int run(int argc, char **argv, bool prepare_only) {
     const std::string op = argv[2], format = argv[3], src = argv[4], dir = argv[5];
     const int runs = std::atoi(arg_after(argc, argv, "--runs", "5"));
     const int threads = std::atoi(arg_after(argc, argv, "--threads", "0"));
@@ -144,7 +145,12 @@ int run(int argc, char **argv) {
     if (op == "save_c" || op == "save_s") {
         job = [&] { save(data, format, file, op == "save_c", threads); };
     } else if (op == "load_c" || op == "load_s" || op == "load_one" || op == "open_list" || op == "view") {
-        save(data, format, file, op != "load_s" && op != "view", threads);  // the file to read, outside the timing
+        // The file to read: written by a separate `prepare` run, so that this process's peak
+        // memory is the load's alone.
+        if (prepare_only) {
+            save(data, format, file, op != "load_s" && op != "view", threads);
+            return 0;
+        }
         Loaded &one = data[data.size() / 2];
         if (op == "load_one" || op == "view") bytes = one.bytes.size();
         if (op == "open_list") bytes = 0;
@@ -192,8 +198,10 @@ int gen(int argc, char **argv) {
 
 int main(int argc, char **argv) {
     if (argc >= 4 && std::strcmp(argv[1], "gen") == 0) return gen(argc, argv);
-    if (argc >= 6 && std::strcmp(argv[1], "run") == 0) return run(argc, argv);
+    if (argc >= 6 && std::strcmp(argv[1], "run") == 0) return run(argc, argv, false);
+    if (argc >= 6 && std::strcmp(argv[1], "prepare") == 0) return run(argc, argv, true);
     std::fprintf(stderr, "usage: chainerser_bench gen NAME OUT.npz [--scale S] [--w3-bytes B]\n"
-                         "       chainerser_bench run OP FORMAT SRC.npz WORKDIR [--runs N] [--threads T]\n");
+                         "       chainerser_bench run OP FORMAT SRC.npz WORKDIR [--runs N] [--threads T]\n"
+                         "       chainerser_bench prepare OP FORMAT SRC.npz WORKDIR   (writes the file a load OP reads)\n");
     return 2;
 }

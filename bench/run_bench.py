@@ -67,6 +67,8 @@ def main():
         for w, op, fmt, target in PLAN:
             if w not in wanted:
                 continue
+            if not op.startswith("save"):
+                subprocess.run([ours, "prepare", op, fmt, sources[w], tmp], check=True)
             a, a_rss = run([ours, "run", op, fmt, sources[w], tmp, "--runs", str(runs)])
             b, b_rss = run(theirs + [op, fmt, sources[w], tmp, "--runs", str(runs)])
             ratio = b["median"] / a["median"]
@@ -95,6 +97,8 @@ def main():
         for w, op, fmt in THREAD_SCALING:
             if w not in wanted:
                 continue
+            if not op.startswith("save"):
+                subprocess.run([ours, "prepare", op, fmt, sources[w], tmp], check=True)
             one, _ = run([ours, "run", op, fmt, sources[w], tmp, "--runs", str(runs), "--threads", "1"])
             two, _ = run([ours, "run", op, fmt, sources[w], tmp, "--runs", str(runs), "--threads", "2"])
             s = one["median"] / two["median"]

@@ -42,6 +42,21 @@ libdeflate_decompressor *decompressor() {
     return cache.d;
 }
 
+// Compresses into a reused per-thread buffer of the output bound and returns a copy of just what
+// was produced: a fresh bound-sized vector per call would be zeroed, page-faulted and then
+// shrunk by another copy, and two of them per worker would count against peak memory.
+template <class Compress>
+std::vector<unsigned char> through_scratch(size_t bound, Compress compress) {
+    constexpr size_t kKeep = size_t(64) << 20;  // larger scratch buffers are not kept
+    thread_local std::vector<unsigned char> scratch;
+    if (scratch.size() < bound) scratch.resize(bound);
+    const size_t n = compress(scratch.data(), scratch.size());
+    if (n == 0) fail(SER_EINTERNAL, "compressed output exceeded its bound");
+    std::vector<unsigned char> out(scratch.begin(), scratch.begin() + long(n));
+    if (scratch.size() > kKeep) std::vector<unsigned char>().swap(scratch);
+    return out;
+}
+
 }  // namespace
 
 std::vector<unsigned char> deflate_raw(const ByteSpan *parts, size_t count, int level) {
@@ -60,12 +75,9 @@ std::vector<unsigned char> deflate_raw(const ByteSpan *parts, size_t count, int 
         input = joined.data();
     }
     libdeflate_compressor *c = compressor_for(level);
-    std::vector<unsigned char> out(libdeflate_deflate_compress_bound(c, total));
-    size_t n = libdeflate_deflate_compress(c, input, total, out.data(), out.size());
-    if (n == 0) fail(SER_EINTERNAL, "deflate output exceeded its bound");
-    out.resize(n);
-    out.shrink_to_fit();
-    return out;
+    return through_scratch(libdeflate_deflate_compress_bound(c, total), [&](unsigned char *out, size_t cap) {
+        return libdeflate_deflate_compress(c, input, total, out, cap);
+    });
 }
 
 bool inflate_raw_exact(const void *in, size_t in_size, void *out, size_t out_size) {
@@ -76,13 +88,9 @@ bool inflate_raw_exact(const void *in, size_t in_size, void *out, size_t out_siz
 
 std::vector<unsigned char> zlib_compress(const void *data, size_t size, int level) {
     libdeflate_compressor *c = compressor_for(level);
-    // Compress into a reused buffer of the bound and copy out only what was produced: a fresh
-    // vector of the bound would be zeroed (and page-faulted) for every chunk.
-    thread_local std::vector<unsigned char> bound;
-    bound.resize(std::max(bound.size(), libdeflate_zlib_compress_bound(c, size)));
-    size_t n = libdeflate_zlib_compress(c, data, size, bound.data(), bound.size());
-    if (n == 0) fail(SER_EINTERNAL, "zlib output exceeded its bound");
-    return std::vector<unsigned char>(bound.begin(), bound.begin() + long(n));
+    return through_scratch(libdeflate_zlib_compress_bound(c, size), [&](unsigned char *out, size_t cap) {
+        return libdeflate_zlib_compress(c, data, size, out, cap);
+    });
 }
 
 bool inflate_zlib_exact(const void *in, size_t in_size, void *out, size_t out_size) {

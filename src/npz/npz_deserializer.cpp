@@ -65,14 +65,18 @@ std::unique_ptr<AbstractDeserializer> NpzDeserializer::make_child(std::string pa
 const std::vector<std::string> &NpzDeserializer::all_keys() { return archive_->keys; }
 
 std::optional<ArrayMeta> NpzDeserializer::stat_entry(const std::string &key) {
-    std::lock_guard<std::mutex> lock(archive_->mutex);
-    auto it = archive_->index.find(key);
-    if (it == archive_->index.end()) return std::nullopt;
-    auto cached = archive_->headers.find(key);
-    if (cached != archive_->headers.end()) return cached->second.meta;
-
+    uint64_t member;
+    {
+        std::lock_guard<std::mutex> lock(archive_->mutex);
+        auto it = archive_->index.find(key);
+        if (it == archive_->index.end()) return std::nullopt;
+        auto cached = archive_->headers.find(key);
+        if (cached != archive_->headers.end()) return cached->second.meta;
+        member = it->second;
+    }
+    // Decoded without the lock, so that threads reading different keys overlap; two threads
+    // decoding the same header store the same result.
     ZipReader &zip = *archive_->zip;
-    const uint64_t member = it->second;
     const uint64_t size = zip.members()[member].size;
     const std::string at = where(file_name(), key);
     const uint64_t max_header = options().max_header_bytes;
@@ -101,6 +105,7 @@ std::optional<ArrayMeta> NpzDeserializer::stat_entry(const std::string &key) {
                                       std::to_string(need) + " bytes but the member holds " +
                                       std::to_string(size - offset));
         }
+        std::lock_guard<std::mutex> lock(archive_->mutex);
         archive_->headers[key] = {h.meta, offset};
         return h.meta;
     } catch (const Error &e) {

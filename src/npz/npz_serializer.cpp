@@ -15,7 +15,7 @@ namespace chainerser {
 namespace {
 
 // Members compressed but not yet written may hold this many input bytes before put() waits.
-constexpr uint64_t kMaxInflightBytes = uint64_t(64) << 20;
+constexpr uint64_t kMaxInflightBytes = uint64_t(24) << 20;
 // Smaller members are cheaper to compress in place than to hand to a worker.
 constexpr uint64_t kMinParallelBytes = uint64_t(64) << 10;
 

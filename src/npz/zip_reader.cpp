@@ -29,10 +29,22 @@ constexpr uint64_t kSmallMember = uint64_t(1) << 18;
 
 std::atomic<uint64_t> g_next_reader_id{1};
 
+// A byte buffer that is not zero-filled when it grows: every byte is written before it is read.
+struct RawBytes {
+    std::unique_ptr<unsigned char[]> data;
+    size_t size = 0, capacity = 0;
+    void resize(size_t n) {
+        if (n > capacity) data.reset(new unsigned char[n]), capacity = n;
+        size = n;
+    }
+    void release() { data.reset(), size = capacity = 0; }
+};
+
 struct DecodedMember {
     uint64_t reader = 0, index = 0;
-    std::vector<unsigned char> bytes;
+    RawBytes bytes;
 };
+thread_local RawBytes t_stream;  // the compressed bytes of the member being inflated
 thread_local DecodedMember t_decoded;
 // libzip 1.7.3 mishandles single reads of 4 GiB and more; stay well below.
 constexpr uint64_t kMaxLibzipRead = uint64_t(1) << 30;
@@ -134,8 +146,8 @@ size_t ZipReader::read_prefix(uint64_t index, void *buf, size_t n, const std::st
     }
     if (m.method != 8) return prefix_with_libzip(index, buf, n, what);
     if (m.size <= kSmallMember) {
-        const std::vector<unsigned char> &whole = inflate_whole(index, what);
-        if (n) std::memcpy(buf, whole.data(), n);
+        const unsigned char *whole = inflate_whole(index, what);
+        if (n) std::memcpy(buf, whole, n);
         return n;
     }
     // Inflate just enough of the stream to fill n bytes.
@@ -193,30 +205,32 @@ void ZipReader::read_stored(uint64_t index, uint64_t offset, void *buf, uint64_t
     if (crc != m.crc) fail(SER_EFORMAT, what + "CRC error (member data is corrupt)");
 }
 
-const std::vector<unsigned char> &ZipReader::inflate_whole(uint64_t index, const std::string &what) {
+const unsigned char *ZipReader::inflate_whole(uint64_t index, const std::string &what) {
     DecodedMember &d = t_decoded;
-    if (d.reader == id_ && d.index == index) return d.bytes;
+    if (d.reader == id_ && d.index == index) return d.bytes.data.get();
     d.reader = 0;
     const ZipEntry &m = members_[index];
     const uint64_t start = data_offset(index, what);
-    std::vector<unsigned char> stream(static_cast<size_t>(m.comp_size));
-    pread_exact(fd_, stream.data(), stream.size(), start, what);
+    RawBytes &stream = t_stream;
+    stream.resize(static_cast<size_t>(m.comp_size));
+    pread_exact(fd_, stream.data.get(), stream.size, start, what);
     d.bytes.resize(static_cast<size_t>(m.size));
-    if (!inflate_raw_exact(stream.data(), stream.size(), d.bytes.data(), d.bytes.size()))
+    if (!inflate_raw_exact(stream.data.get(), stream.size, d.bytes.data.get(), d.bytes.size))
         fail(SER_EFORMAT, what + "corrupt deflate data, or it does not inflate to the " + std::to_string(m.size) +
                               " bytes the directory says");
-    if (crc32_update(0, d.bytes.data(), d.bytes.size()) != m.crc)
+    if (crc32_update(0, d.bytes.data.get(), d.bytes.size) != m.crc)
         fail(SER_EFORMAT, what + "CRC error (member data is corrupt)");
+    if (stream.capacity > kSmallMember) stream.release();
     d.reader = id_, d.index = index;
-    return d.bytes;
+    return d.bytes.data.get();
 }
 
 void ZipReader::read_deflated_whole(uint64_t index, uint64_t offset, void *buf, uint64_t n, const std::string &what) {
-    const std::vector<unsigned char> &whole = inflate_whole(index, what);
-    if (n) std::memcpy(buf, whole.data() + offset, static_cast<size_t>(n));
-    if (whole.size() > kSmallMember) {  // do not keep large members alive
+    const unsigned char *whole = inflate_whole(index, what);
+    if (n) std::memcpy(buf, whole + offset, static_cast<size_t>(n));
+    if (members_[index].size > kSmallMember) {  // do not keep large members alive
         t_decoded.reader = 0;
-        std::vector<unsigned char>().swap(t_decoded.bytes);
+        t_decoded.bytes.release();
     }
 }
 

@@ -55,7 +55,7 @@ private:
     void read_deflated_whole(uint64_t index, uint64_t offset, void *buf, uint64_t n, const std::string &what);
     // The whole decoded member, CRC-checked; the last one per thread is kept, because a header
     // read is usually followed by the data read of the same member.
-    const std::vector<unsigned char> &inflate_whole(uint64_t index, const std::string &what);
+    const unsigned char *inflate_whole(uint64_t index, const std::string &what);
     void read_with_libzip(uint64_t index, uint64_t offset, void *buf, uint64_t n, const std::string &what);
     size_t prefix_with_libzip(uint64_t index, void *buf, size_t n, const std::string &what);
     struct zip *libzip(const std::string &what);

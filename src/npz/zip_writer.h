@@ -46,6 +46,7 @@ private:
         uint64_t offset;
     };
     void write(const void *data, size_t size);
+    void start_writeback();
     void flush();
     [[noreturn]] void write_failed(ssize_t n);  // discards the file; add and commit then fail
     void write_central_directory();
@@ -54,6 +55,8 @@ private:
     int fd_ = -1;
     std::string failure_;  // strerror of a failed write, or empty
     uint64_t position_ = 0;
+    uint64_t written_ = 0;         // bytes handed to the file so far (position_ less the buffer)
+    uint64_t writeback_from_ = 0;  // file offset up to which writeback has been started
     std::vector<unsigned char> buffer_;
     std::vector<CentralEntry> entries_;
     std::set<std::string> names_;
