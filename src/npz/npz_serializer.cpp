@@ -3,6 +3,7 @@
 #include <cstring>
 #include <deque>
 #include <future>
+#include <utility>
 
 #include "core/error.h"
 #include "core/thread_pool.h"
@@ -16,8 +17,10 @@ namespace {
 
 // Members compressed but not yet written may hold this many input bytes before put() waits.
 constexpr uint64_t kMaxInflightBytes = uint64_t(24) << 20;
-// Smaller members are cheaper to compress in place than to hand to a worker.
+// Smaller members go to a worker in batches of about this many bytes: one job per member would
+// cost more than compressing it (each deflate call starts by clearing its match tables).
 constexpr uint64_t kMinParallelBytes = uint64_t(64) << 10;
+constexpr uint64_t kBatchBytes = uint64_t(256) << 10;
 
 struct Deflated {
     std::vector<unsigned char> stream;
@@ -35,9 +38,16 @@ Deflated deflate_member(const ByteSpan *parts, size_t count, int level) {
     return d;
 }
 
+// Members handed to one worker job, in put order.
+struct Job {
+    std::vector<std::string> names;
+    std::vector<std::vector<unsigned char>> inputs;  // npy header + data, copied from the caller
+    uint64_t bytes = 0;
+};
+
 struct Pending {
-    std::string name;
-    std::future<Deflated> member;
+    std::vector<std::string> names;
+    std::future<std::vector<Deflated>> members;
     uint64_t input_bytes;
 };
 
@@ -49,7 +59,27 @@ struct NpzSerializer::Archive {
     std::unique_ptr<ZipWriter> zip;    // null once committed or discarded
     std::unique_ptr<ThreadPool> pool;  // compression workers, started on first use
     std::deque<Pending> pending;       // in put order, which is the order in the file
+    Job batch;                         // small members not yet handed to a worker
     uint64_t inflight = 0;
+
+    void submit(Job job) {
+        if (job.names.empty()) return;
+        const int level = options.level;
+        auto inputs = std::make_shared<std::vector<std::vector<unsigned char>>>(std::move(job.inputs));
+        std::future<std::vector<Deflated>> f = pool->submit([inputs, level] {
+            std::vector<Deflated> out;
+            out.reserve(inputs->size());
+            for (const std::vector<unsigned char> &in : *inputs) {
+                ByteSpan all{in.data(), in.size()};
+                out.push_back(deflate_member(&all, 1, level));
+            }
+            return out;
+        });
+        inflight += job.bytes;
+        pending.push_back({std::move(job.names), std::move(f), job.bytes});
+    }
+
+    void submit_batch() { submit(std::exchange(batch, Job())); }
 
     void write_deflated(const std::string &name, const Deflated &d) {
         MemberSpec spec;
@@ -65,19 +95,20 @@ struct NpzSerializer::Archive {
         while (!pending.empty()) {
             Pending &p = pending.front();
             bool must_wait = all || inflight > kMaxInflightBytes;
-            if (!must_wait && p.member.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
-            Deflated d = p.member.get();
+            if (!must_wait && p.members.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
+            std::vector<Deflated> done = p.members.get();
             inflight -= p.input_bytes;
-            std::string name = std::move(p.name);
+            std::vector<std::string> names = std::move(p.names);
             pending.pop_front();
-            write_deflated(name, d);
+            for (size_t i = 0; i < names.size(); ++i) write_deflated(names[i], done[i]);
         }
     }
 
     void abandon() noexcept {
         for (Pending &p : pending)
-            if (p.member.valid()) p.member.wait();
+            if (p.members.valid()) p.members.wait();
         pending.clear();
+        batch = Job();
         zip.reset();
     }
 };
@@ -132,29 +163,27 @@ void NpzSerializer::write_entry(const std::string &key, const ConstArrayView &va
         return;
     }
     const unsigned threads = resolve_threads(a.options.threads);
-    if (threads <= 1 || header.size() + nbytes < kMinParallelBytes) {
-        Deflated d = deflate_member(parts, 2, a.options.level);
-        if (a.pending.empty()) {
-            a.write_deflated(name, d);
-            return;
-        }
-        std::promise<Deflated> ready;  // keeps its place behind members still being compressed
-        ready.set_value(std::move(d));
-        a.pending.push_back({name, ready.get_future(), 0});
-        a.drain(false);
+    if (threads <= 1) {
+        a.write_deflated(name, deflate_member(parts, 2, a.options.level));
         return;
     }
     if (!a.pool) a.pool = std::make_unique<ThreadPool>(threads);
-    auto input = std::make_shared<std::vector<unsigned char>>(header.size() + nbytes);  // the caller keeps its buffer
-    std::memcpy(input->data(), header.data(), header.size());
-    if (nbytes) std::memcpy(input->data() + header.size(), data, nbytes);
-    const int level = a.options.level;
-    std::future<Deflated> f = a.pool->submit([input, level] {
-        ByteSpan all{input->data(), input->size()};
-        return deflate_member(&all, 1, level);
-    });
-    a.inflight += input->size();
-    a.pending.push_back({name, std::move(f), input->size()});
+    std::vector<unsigned char> input(header.size() + nbytes);  // the caller keeps its buffer
+    std::memcpy(input.data(), header.data(), header.size());
+    if (nbytes) std::memcpy(input.data() + header.size(), data, nbytes);
+    if (input.size() < kMinParallelBytes) {
+        a.batch.names.push_back(name);
+        a.batch.bytes += input.size();
+        a.batch.inputs.push_back(std::move(input));
+        if (a.batch.bytes >= kBatchBytes) a.submit_batch();
+    } else {
+        a.submit_batch();  // the small members put before this one stay before it in the file
+        Job one;
+        one.names.push_back(name);
+        one.bytes = input.size();
+        one.inputs.push_back(std::move(input));
+        a.submit(std::move(one));
+    }
     a.drain(false);
 }
 
@@ -162,6 +191,7 @@ void NpzSerializer::commit() {
     Archive &a = *archive_;
     if (!a.zip) fail(SER_EINVAL, a.file + ": the file is already closed");
     try {
+        a.submit_batch();
         a.drain(true);
         std::unique_ptr<ZipWriter> zip = std::move(a.zip);
         zip->commit();
