@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <deque>
+#include <set>
 #include <future>
 #include <utility>
 
@@ -60,6 +61,7 @@ struct NpzSerializer::Archive {
     std::unique_ptr<ThreadPool> pool;  // compression workers, started on first use
     std::deque<Pending> pending;       // in put order, which is the order in the file
     Job batch;                         // small members not yet handed to a worker
+    std::set<std::string> names;       // every member put so far
     uint64_t inflight = 0;
 
     void submit(Job job) {
@@ -153,6 +155,9 @@ void NpzSerializer::write_entry(const std::string &key, const ConstArrayView &va
     const std::string header = encode_npy_header(meta);
     const ByteSpan parts[2] = {{header.data(), header.size()}, {data, nbytes}};
     const std::string name = key + ".npy";
+    // Checked here, not when the member reaches the file: with members queued for compression
+    // that happens later, and the caller must hear about its second put of a key from that put.
+    if (!a.names.insert(name).second) fail(SER_EEXISTS, a.file + ": key '" + key + "' written twice");
 
     if (!a.options.compress) {  // streamed straight from the caller's buffer
         MemberSpec spec;
