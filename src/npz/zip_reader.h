@@ -45,8 +45,6 @@ public:
     // The whole file mapped read-only (mapped on first use, unmapped with the reader).
     const unsigned char *mapping(const std::string &what);
 
-    int fd() const { return fd_; }
-    uint64_t file_size() const { return file_size_; }
 
 private:
     void check_readable(uint64_t index, const std::string &what) const;
