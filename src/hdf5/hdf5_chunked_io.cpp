@@ -218,16 +218,16 @@ void write_deflate_chunks(hid_t dataset, const DeflateChunkLayout &layout, int l
         pool, grid,
         [&](Batch b) {
             return [compress, b] {
-                std::vector<std::vector<unsigned char>> out;
+                std::vector<ByteBuffer> out;
                 for (size_t i = b.first; i < b.end; ++i) out.push_back(compress(i));
                 return out;
             };
         },
-        [&](Batch b, const std::vector<std::vector<unsigned char>> &compressed) {
+        [&](Batch b, const std::vector<ByteBuffer> &compressed) {
             Hdf5Lock lock;
             for (size_t i = b.first; i < b.end; ++i) {
                 const ChunkPlace p = grid.place(i);
-                const std::vector<unsigned char> &c = compressed[i - b.first];
+                const ByteBuffer &c = compressed[i - b.first];
                 if (H5Dwrite_chunk(dataset, H5P_DEFAULT, 0, p.offset.data(), c.size(), c.data()) < 0)
                     hdf5_fail(SER_EIO, at + ChunkGrid::name(p) + "cannot write the chunk");
             }

@@ -42,31 +42,27 @@ libdeflate_decompressor *decompressor() {
     return cache.d;
 }
 
-// Compresses into a reused per-thread buffer of the output bound and returns a copy of just what
-// was produced: a fresh bound-sized vector per call would be zeroed, page-faulted and then
-// shrunk by another copy, and two of them per worker would count against peak memory.
+// Compresses into a buffer of the output bound and keeps just what was produced. For large
+// members the buffer is a mapping, so the bound's unused tail is never touched nor resident.
 template <class Compress>
-std::vector<unsigned char> through_scratch(size_t bound, Compress compress) {
-    constexpr size_t kKeep = size_t(64) << 20;  // larger scratch buffers are not kept
-    thread_local std::vector<unsigned char> scratch;
-    if (scratch.size() < bound) scratch.resize(bound);
-    const size_t n = compress(scratch.data(), scratch.size());
+ByteBuffer compress_within(size_t bound, Compress compress) {
+    ByteBuffer out(bound);
+    const size_t n = compress(out.data(), out.size());
     if (n == 0) fail(SER_EINTERNAL, "compressed output exceeded its bound");
-    std::vector<unsigned char> out(scratch.begin(), scratch.begin() + long(n));
-    if (scratch.size() > kKeep) std::vector<unsigned char>().swap(scratch);
+    out.shrink(n);
     return out;
 }
 
 }  // namespace
 
-std::vector<unsigned char> deflate_raw(const ByteSpan *parts, size_t count, int level) {
+ByteBuffer deflate_raw(const ByteSpan *parts, size_t count, int level) {
     size_t total = 0;
     for (size_t k = 0; k < count; ++k) total += parts[k].size;
     // libdeflate compresses one contiguous buffer; join the parts only when there are several.
-    std::vector<unsigned char> joined;
+    ByteBuffer joined;
     const void *input = count ? parts[0].data : nullptr;
     if (count > 1) {
-        joined.resize(total);
+        joined = ByteBuffer(total);
         size_t at = 0;
         for (size_t k = 0; k < count; ++k) {
             if (parts[k].size) std::memcpy(joined.data() + at, parts[k].data, parts[k].size);
@@ -75,7 +71,7 @@ std::vector<unsigned char> deflate_raw(const ByteSpan *parts, size_t count, int 
         input = joined.data();
     }
     libdeflate_compressor *c = compressor_for(level);
-    return through_scratch(libdeflate_deflate_compress_bound(c, total), [&](unsigned char *out, size_t cap) {
+    return compress_within(libdeflate_deflate_compress_bound(c, total), [&](unsigned char *out, size_t cap) {
         return libdeflate_deflate_compress(c, input, total, out, cap);
     });
 }
@@ -86,9 +82,9 @@ bool inflate_raw_exact(const void *in, size_t in_size, void *out, size_t out_siz
            LIBDEFLATE_SUCCESS;
 }
 
-std::vector<unsigned char> zlib_compress(const void *data, size_t size, int level) {
+ByteBuffer zlib_compress(const void *data, size_t size, int level) {
     libdeflate_compressor *c = compressor_for(level);
-    return through_scratch(libdeflate_zlib_compress_bound(c, size), [&](unsigned char *out, size_t cap) {
+    return compress_within(libdeflate_zlib_compress_bound(c, size), [&](unsigned char *out, size_t cap) {
         return libdeflate_zlib_compress(c, data, size, out, cap);
     });
 }

@@ -4,7 +4,8 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <vector>
+
+#include "core/byte_buffer.h"
 
 namespace chainerser {
 
@@ -14,7 +15,7 @@ struct ByteSpan {
 };
 
 // Deflates the concatenation of `parts` at `level` (0-9).
-std::vector<unsigned char> deflate_raw(const ByteSpan *parts, size_t count, int level);
+ByteBuffer deflate_raw(const ByteSpan *parts, size_t count, int level);
 
 // Inflates a raw deflate stream that must decode to exactly out_size bytes; false if it is
 // corrupt, shorter or longer (so a lying size cannot make it write past `out`).
@@ -22,7 +23,7 @@ bool inflate_raw_exact(const void *in, size_t in_size, void *out, size_t out_siz
 
 // A zlib stream (2-byte header, deflate, Adler-32: what HDF5's deflate filter stores) of the
 // `size` bytes at `data`, at `level` (0-9).
-std::vector<unsigned char> zlib_compress(const void *data, size_t size, int level);
+ByteBuffer zlib_compress(const void *data, size_t size, int level);
 
 // Inflates a zlib stream that must decode to exactly out_size bytes with a matching Adler-32;
 // false otherwise.

@@ -24,7 +24,7 @@ constexpr uint64_t kMinParallelBytes = uint64_t(64) << 10;
 constexpr uint64_t kBatchBytes = uint64_t(256) << 10;
 
 struct Deflated {
-    std::vector<unsigned char> stream;
+    ByteBuffer stream;
     uint64_t size = 0;
     uint32_t crc = 0;
 };
@@ -39,11 +39,24 @@ Deflated deflate_member(const ByteSpan *parts, size_t count, int level) {
     return d;
 }
 
-// Members handed to one worker job, in put order.
+// Members handed to one worker job, in put order: copies of their npy header and data (the caller
+// keeps its buffers), back to back.
 struct Job {
     std::vector<std::string> names;
-    std::vector<std::vector<unsigned char>> inputs;  // npy header + data, copied from the caller
-    uint64_t bytes = 0;
+    std::vector<size_t> ends;  // where each member's bytes end in `bytes`
+    ByteBuffer bytes;
+
+    size_t size() const { return ends.empty() ? 0 : ends.back(); }
+
+    void append(std::string name, const ByteSpan *parts, size_t count) {
+        size_t at = size();
+        for (size_t k = 0; k < count; ++k) {
+            if (parts[k].size) std::memcpy(bytes.data() + at, parts[k].data, parts[k].size);
+            at += parts[k].size;
+        }
+        names.push_back(std::move(name));
+        ends.push_back(at);
+    }
 };
 
 struct Pending {
@@ -65,20 +78,24 @@ struct NpzSerializer::Archive {
     uint64_t inflight = 0;
 
     void submit(Job job) {
-        if (job.names.empty()) return;
+        if (job.ends.empty()) return;
         const int level = options.level;
-        auto inputs = std::make_shared<std::vector<std::vector<unsigned char>>>(std::move(job.inputs));
-        std::future<std::vector<Deflated>> f = pool->submit([inputs, level] {
+        const uint64_t input_bytes = job.size();
+        std::vector<std::string> names = std::move(job.names);
+        auto members = std::make_shared<Job>(std::move(job));
+        std::future<std::vector<Deflated>> f = pool->submit([members, level] {
             std::vector<Deflated> out;
-            out.reserve(inputs->size());
-            for (const std::vector<unsigned char> &in : *inputs) {
-                ByteSpan all{in.data(), in.size()};
-                out.push_back(deflate_member(&all, 1, level));
+            size_t from = 0;
+            for (size_t end : members->ends) {
+                const ByteSpan member{members->bytes.data() + from, end - from};
+                out.push_back(deflate_member(&member, 1, level));
+                from = end;
             }
+            members->bytes = ByteBuffer();  // not needed while the output waits for its turn
             return out;
         });
-        inflight += job.bytes;
-        pending.push_back({std::move(job.names), std::move(f), job.bytes});
+        inflight += input_bytes;
+        pending.push_back({std::move(names), std::move(f), input_bytes});
     }
 
     void submit_batch() { submit(std::exchange(batch, Job())); }
@@ -173,20 +190,17 @@ void NpzSerializer::write_entry(const std::string &key, const ConstArrayView &va
         return;
     }
     if (!a.pool) a.pool = std::make_unique<ThreadPool>(threads);
-    std::vector<unsigned char> input(header.size() + nbytes);  // the caller keeps its buffer
-    std::memcpy(input.data(), header.data(), header.size());
-    if (nbytes) std::memcpy(input.data() + header.size(), data, nbytes);
-    if (input.size() < kMinParallelBytes) {
-        a.batch.names.push_back(name);
-        a.batch.bytes += input.size();
-        a.batch.inputs.push_back(std::move(input));
-        if (a.batch.bytes >= kBatchBytes) a.submit_batch();
+    const size_t size = header.size() + nbytes;
+    if (size < kMinParallelBytes) {
+        // A batch is handed on once it reaches kBatchBytes, so it never outgrows this.
+        if (a.batch.names.empty()) a.batch.bytes = ByteBuffer(kBatchBytes + kMinParallelBytes);
+        a.batch.append(name, parts, 2);
+        if (a.batch.size() >= kBatchBytes) a.submit_batch();
     } else {
         a.submit_batch();  // the small members put before this one stay before it in the file
         Job one;
-        one.names.push_back(name);
-        one.bytes = input.size();
-        one.inputs.push_back(std::move(input));
+        one.bytes = ByteBuffer(size);
+        one.append(name, parts, 2);
         a.submit(std::move(one));
     }
     a.drain(false);
