@@ -4,6 +4,7 @@
    fuzz_h5_read    every .h5 fixture
    fuzz_npy_header the header (plus a few data bytes) of every member of every .npz
    fuzz_none_pickle the payload of every object member, and numpy's None pickles, protocols 2-5
+   fuzz_literal_deflate the first 64 KiB of the data of every member of every .npz
 Usage: make_seeds.py OUT_DIR DATA_DIR [DATA_DIR...]"""
 import hashlib
 import io
@@ -45,6 +46,7 @@ def main():
                     continue
                 header, data = parts
                 put(out, "fuzz_npy_header", header + data[:16])
+                put(out, "fuzz_literal_deflate", data[:65536])
                 if b"'|O'" in header:
                     put(out, "fuzz_none_pickle", data)
         for path in sorted(data_dir.glob("*.h5")):

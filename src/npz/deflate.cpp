@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "core/error.h"
+#include "npz/literal_deflate.h"
 
 namespace chainerser {
 namespace {
@@ -53,6 +54,25 @@ ByteBuffer compress_within(size_t bound, Compress compress) {
     return out;
 }
 
+// Inputs this large are sampled to choose between libdeflate and literal-only blocks.
+constexpr size_t kLiteralCandidateBytes = size_t(1) << 20;
+constexpr size_t kSampleBytes = size_t(32) << 10;
+constexpr size_t kSamples = 4;
+
+// True when, on samples spread over the input, literal-only blocks come within 0.5% of what
+// libdeflate's match search gives: then the search is not worth its time.
+bool literals_suffice(const unsigned char *input, size_t size, libdeflate_compressor *c) {
+    ByteBuffer out(libdeflate_deflate_compress_bound(c, kSampleBytes));
+    size_t matched_bits = 0, literal_bits = 0;
+    for (size_t k = 0; k < kSamples; ++k) {
+        const unsigned char *sample = input + (size - kSampleBytes) / (kSamples - 1) * k;
+        const size_t n = libdeflate_deflate_compress(c, sample, kSampleBytes, out.data(), out.size());
+        matched_bits += 8 * (n ? n : kSampleBytes);
+        literal_bits += literal_block_bits(sample, kSampleBytes);
+    }
+    return literal_bits * 1000 <= matched_bits * 1005;
+}
+
 }  // namespace
 
 ByteBuffer deflate_raw(const ByteSpan *parts, size_t count, int level) {
@@ -71,6 +91,8 @@ ByteBuffer deflate_raw(const ByteSpan *parts, size_t count, int level) {
         input = joined.data();
     }
     libdeflate_compressor *c = compressor_for(level);
+    if (level > 0 && total >= kLiteralCandidateBytes && literals_suffice(static_cast<const unsigned char *>(input), total, c))
+        return deflate_literals(input, total);
     return compress_within(libdeflate_deflate_compress_bound(c, total), [&](unsigned char *out, size_t cap) {
         return libdeflate_deflate_compress(c, input, total, out, cap);
     });

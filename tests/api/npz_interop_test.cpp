@@ -222,4 +222,39 @@ TEST(NpzInterop, NumPyStringsReadAsUtf8) {
     }
 }
 
+// Float32 weights with random mantissas and a few exponents, from an integer hash that
+// npz_check_weights.py mirrors: such members are large enough to be sampled, and are written as
+// literal-only deflate blocks.
+std::vector<uint32_t> weight_bits(size_t count, uint32_t salt) {
+    std::vector<uint32_t> bits(count);
+    for (size_t i = 0; i < count; ++i) {
+        uint32_t h = uint32_t(i) * 2654435761u + salt;
+        h ^= h >> 15;
+        h *= 2246822519u;
+        h ^= h >> 13;
+        bits[i] = (h & 0x80000000u) | ((117u + (h >> 23) % 8) << 23) | (h & 0x7FFFFFu);
+    }
+    return bits;
+}
+
+TEST(NpzInterop, NumPyLoadsLargeTrainedLikeWeights) {
+    const std::string path = scratch_dir() + "/weights.npz";
+    const size_t counts[] = {size_t(1) << 18, (size_t(3) << 19) + 7, (size_t(1) << 16) + 3};
+    {
+        Handle w = open_npz(path, SER_WRITE);
+        ASSERT_TRUE(w) << errmsg();
+        for (size_t k = 0; k < 3; ++k) {
+            const std::vector<uint32_t> bits = weight_bits(counts[k], uint32_t(k));
+            const int64_t shape[1] = {int64_t(counts[k])};
+            const std::string key = "w" + std::to_string(k);
+            ASSERT_EQ(ser_put_array(w.get(), key.c_str(), SER_FLOAT32, 1, shape, bits.data(), bits.size() * 4), SER_OK)
+                << errmsg();
+        }
+        ASSERT_EQ(ser_close(w.release()), SER_OK) << errmsg();
+    }
+    std::vector<std::string> args = {path};
+    for (size_t n : counts) args.push_back(std::to_string(n));
+    python_ok("npz_check_weights.py", args);
+}
+
 }  // namespace

@@ -1,0 +1,32 @@
+// The literal-only deflate encoder on arbitrary bytes: every stream must inflate, with libdeflate
+// and with zlib (what NumPy reads through), to exactly the input, and never outgrow storing it.
+#include <zlib.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "npz/deflate.h"
+#include "npz/literal_deflate.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    const chainerser::ByteBuffer stream = chainerser::deflate_literals(data, size);
+    if (stream.size() > size + 6 * (size / 65535 + 2 * (size / 262144 + 1))) abort();
+
+    std::vector<unsigned char> back(size + 1);
+    if (!chainerser::inflate_raw_exact(stream.data(), stream.size(), back.data(), size)) abort();
+    if (size && std::memcmp(back.data(), data, size) != 0) abort();
+
+    z_stream z{};
+    if (inflateInit2(&z, -15) != Z_OK) abort();
+    z.next_in = const_cast<unsigned char *>(stream.data());
+    z.avail_in = uInt(stream.size());
+    z.next_out = back.data();
+    z.avail_out = uInt(back.size());
+    const int rc = inflate(&z, Z_FINISH);
+    const bool exact = rc == Z_STREAM_END && z.total_out == size && z.avail_in == 0;
+    inflateEnd(&z);
+    if (!exact || (size && std::memcmp(back.data(), data, size) != 0)) abort();
+    return 0;
+}
