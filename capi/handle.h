@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "chainerser/chainerser.h"
@@ -14,7 +15,7 @@ struct ser_handle {
     std::unique_ptr<chainerser::AbstractSerializer> writer;  // exactly one of writer / reader
     std::unique_ptr<chainerser::AbstractDeserializer> reader;
     bool root = false;
-    std::vector<std::string> keys;  // ser_key_at's storage, filled on first use
+    std::vector<std::string_view> keys;  // ser_key_at's list (views into the reader's keys), filled on first use
     bool keys_listed = false;
 };
 

@@ -95,7 +95,7 @@ int ser_key_at(const char **out, ser_handle *h, size_t index) noexcept {
         if (!h->keys_listed) h->keys = r.keys(), h->keys_listed = true;
         if (index >= h->keys.size())
             fail(SER_EINVAL, "key index " + std::to_string(index) + " out of range (" + std::to_string(h->keys.size()) + " keys)");
-        *out = h->keys[index].c_str();
+        *out = h->keys[index].data();
     });
 }
 
@@ -231,7 +231,7 @@ int ser_copy_all(ser_handle *dst, ser_handle *src) noexcept {
     return guarded([&] {
         AbstractSerializer &w = writer_of(dst);
         AbstractDeserializer &r = reader_of(src);
-        for (const std::string &key : r.keys()) {
+        for (std::string_view key : r.keys()) {
             OwnedArray a = r.read_stored(key);
             w.save(key, a.view());
         }

@@ -110,8 +110,8 @@ OwnedArray AbstractDeserializer::read_stored(std::string_view key) {
     return a;
 }
 
-std::vector<std::string> AbstractDeserializer::keys() {
-    std::vector<std::string> out;
+std::vector<std::string_view> AbstractDeserializer::keys() {
+    std::vector<std::string_view> out;
     for (const std::string &k : all_keys()) {
         std::string_view rest;
         // A rest starting with '/' is unreachable: a value key loses its leading '/' (path

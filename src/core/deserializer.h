@@ -65,8 +65,9 @@ public:
     // The entry as stored (for copying to another file). Strings from HDF5 arrive as <U.
     OwnedArray read_stored(std::string_view key);
 
-    // Keys under this handle's path, relative to it, sorted.
-    std::vector<std::string> keys();
+    // Keys under this handle's path, relative to it, sorted: views of all_keys()' strings, so
+    // valid while the file is open, and each ends where its string does (data() is NUL-terminated).
+    std::vector<std::string_view> keys();
 
     // Decision shared by every typed getter: what to do with `key` before reading it.
     // Returns SER_LOADED when the caller should go on and read `info_out`.

@@ -18,14 +18,20 @@ constexpr uint64_t kMaxNonePickle = 4096;
 
 struct NpzDeserializer::Archive {
     std::unique_ptr<ZipReader> zip;
-    std::map<std::string, uint64_t> index;  // key -> member
-    std::vector<std::string> keys;          // sorted
+    std::vector<std::string> keys;  // sorted
+    std::vector<uint64_t> members;  // members[i]: the zip member holding keys[i]
     std::mutex mutex;
     struct Parsed {
         ArrayMeta meta;
         uint64_t data_offset;
     };
     std::map<std::string, Parsed> headers;  // cache of decoded npy headers
+
+    std::optional<uint64_t> member_of(const std::string &key) const {
+        auto it = std::lower_bound(keys.begin(), keys.end(), key);
+        if (it == keys.end() || *it != key) return std::nullopt;
+        return members[size_t(it - keys.begin())];
+    }
 };
 
 NpzDeserializer::NpzDeserializer(std::string path, std::shared_ptr<const LoadOptions> options,
@@ -41,18 +47,25 @@ std::unique_ptr<AbstractDeserializer> NpzDeserializer::open(const std::string &f
     limits.max_members = options->max_members;
     limits.max_inflate_ratio = options->max_inflate_ratio;
     archive->zip = std::make_unique<ZipReader>(file, limits);
+    // Sorted vectors rather than a map: opening an archive of 40,000 members is mostly this.
     const auto &members = archive->zip->members();
+    std::vector<std::pair<std::string, uint64_t>> sorted;
+    sorted.reserve(members.size());
     for (uint64_t i = 0; i < members.size(); ++i) {
         const std::string &name = members[i].name;
         // numpy lists 'x.npy' as key 'x'; a member without the suffix keeps its name.
-        std::string key = name.size() > 4 && name.compare(name.size() - 4, 4, ".npy") == 0
-                              ? name.substr(0, name.size() - 4)
-                              : name;
-        if (!archive->index.emplace(key, i).second)
-            fail(SER_EFORMAT, file + ": member '" + name + "' appears twice in the archive");
-        archive->keys.push_back(key);
+        const bool npy = name.size() > 4 && name.compare(name.size() - 4, 4, ".npy") == 0;
+        sorted.emplace_back(npy ? name.substr(0, name.size() - 4) : name, i);
     }
-    std::sort(archive->keys.begin(), archive->keys.end());
+    std::sort(sorted.begin(), sorted.end());
+    archive->keys.reserve(sorted.size());
+    archive->members.reserve(sorted.size());
+    for (auto &[key, member] : sorted) {
+        if (!archive->keys.empty() && archive->keys.back() == key)
+            fail(SER_EFORMAT, file + ": member '" + members[member].name + "' appears twice in the archive");
+        archive->keys.push_back(std::move(key));
+        archive->members.push_back(member);
+    }
     return std::make_unique<NpzDeserializer>(std::move(prefix), std::move(options), std::move(archive));
 }
 
@@ -68,11 +81,11 @@ std::optional<ArrayMeta> NpzDeserializer::stat_entry(const std::string &key) {
     uint64_t member;
     {
         std::lock_guard<std::mutex> lock(archive_->mutex);
-        auto it = archive_->index.find(key);
-        if (it == archive_->index.end()) return std::nullopt;
+        const std::optional<uint64_t> found = archive_->member_of(key);
+        if (!found) return std::nullopt;
         auto cached = archive_->headers.find(key);
         if (cached != archive_->headers.end()) return cached->second.meta;
-        member = it->second;
+        member = *found;
     }
     // Decoded without the lock, so that threads reading different keys overlap; two threads
     // decoding the same header store the same result.
@@ -119,7 +132,7 @@ std::pair<uint64_t, uint64_t> NpzDeserializer::located(const std::string &key) {
     std::lock_guard<std::mutex> lock(archive_->mutex);
     auto h = archive_->headers.find(key);
     if (h == archive_->headers.end()) fail(SER_EINTERNAL, where(file_name(), key) + "read before stat");
-    return {archive_->index.at(key), h->second.data_offset};
+    return {*archive_->member_of(key), h->second.data_offset};
 }
 
 void NpzDeserializer::read_entry(const std::string &key, const ArrayMeta &meta, void *buf) {
