@@ -4,7 +4,7 @@
    fuzz_h5_read    every .h5 fixture
    fuzz_npy_header the header (plus a few data bytes) of every member of every .npz
    fuzz_none_pickle the payload of every object member, and numpy's None pickles, protocols 2-5
-   fuzz_literal_deflate the first 64 KiB of the data of every member of every .npz
+   fuzz_deflate_encoders the first 64 KiB of the data, and the first 512 bytes, of every member of every .npz
 Usage: make_seeds.py OUT_DIR DATA_DIR [DATA_DIR...]"""
 import hashlib
 import io
@@ -46,7 +46,8 @@ def main():
                     continue
                 header, data = parts
                 put(out, "fuzz_npy_header", header + data[:16])
-                put(out, "fuzz_literal_deflate", data[:65536])
+                put(out, "fuzz_deflate_encoders", data[:65536])
+                put(out, "fuzz_deflate_encoders", member[:512])
                 if b"'|O'" in header:
                     put(out, "fuzz_none_pickle", data)
         for path in sorted(data_dir.glob("*.h5")):

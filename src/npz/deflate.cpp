@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "npz/literal_deflate.h"
+#include "npz/small_deflate.h"
 
 namespace chainerser {
 namespace {
@@ -90,6 +91,7 @@ ByteBuffer deflate_raw(const ByteSpan *parts, size_t count, int level) {
         }
         input = joined.data();
     }
+    if (level > 0 && total <= kSmallDeflateMax) return deflate_small(input, total);
     libdeflate_compressor *c = compressor_for(level);
     if (level > 0 && total >= kLiteralCandidateBytes && literals_suffice(static_cast<const unsigned char *>(input), total, c))
         return deflate_literals(input, total);

@@ -14,8 +14,9 @@ struct ByteSpan {
     size_t size;
 };
 
-// Deflates the concatenation of `parts` at `level` (0-9). Large inputs on which libdeflate's match
-// search would gain under 0.5% (judged on samples) are written as literal-only blocks instead.
+// Deflates the concatenation of `parts` at `level` (0-9) with libdeflate, except: inputs of at most
+// kSmallDeflateMax bytes go to deflate_small, and large inputs on which libdeflate's match search
+// would gain under 0.5% (judged on samples) are written as literal-only blocks.
 ByteBuffer deflate_raw(const ByteSpan *parts, size_t count, int level);
 
 // Inflates a raw deflate stream that must decode to exactly out_size bytes; false if it is

@@ -2,8 +2,6 @@
 // zipfile use) and libdeflate, whatever the byte statistics; its size is judged against libdeflate's
 // own compressor; deflate_raw must pick it only where matches gain nothing.
 #include <gtest/gtest.h>
-#include <libdeflate.h>
-#include <zlib.h>
 
 #include <cmath>
 #include <cstring>
@@ -13,27 +11,14 @@
 
 #include "npz/deflate.h"
 #include "npz/literal_deflate.h"
+#include "support/deflate_check.h"
 
 namespace {
 
 using namespace chainerser;
+using testsupport::libdeflate_size;
+using testsupport::zlib_inflate;
 using Bytes = std::vector<unsigned char>;
-
-Bytes zlib_inflate(const ByteBuffer &stream, size_t expected_size) {
-    Bytes out(expected_size + 1);  // one spare byte: a longer stream must show up
-    z_stream z{};
-    EXPECT_EQ(inflateInit2(&z, -15), Z_OK);
-    z.next_in = const_cast<unsigned char *>(stream.data());
-    z.avail_in = uInt(stream.size());
-    z.next_out = out.data();
-    z.avail_out = uInt(out.size());
-    const int rc = inflate(&z, Z_FINISH);
-    EXPECT_EQ(rc, Z_STREAM_END) << (z.msg ? z.msg : "");
-    EXPECT_EQ(z.avail_in, 0u) << "bytes after the final block";
-    out.resize(z.total_out);
-    inflateEnd(&z);
-    return out;
-}
 
 void expect_round_trip(const Bytes &data, const std::string &what) {
     SCOPED_TRACE(what + ", " + std::to_string(data.size()) + " bytes");
@@ -63,14 +48,6 @@ Bytes normal_floats(size_t count, float sigma, uint32_t seed) {
         std::memcpy(&b[i * 4], &f, 4);
     }
     return b;
-}
-
-size_t libdeflate_size(const Bytes &data, int level) {
-    libdeflate_compressor *c = libdeflate_alloc_compressor(level);
-    Bytes out(libdeflate_deflate_compress_bound(c, data.size()));
-    const size_t n = libdeflate_deflate_compress(c, data.data(), data.size(), out.data(), out.size());
-    libdeflate_free_compressor(c);
-    return n;
 }
 
 TEST(LiteralDeflate, TrivialInputs) {

@@ -1,5 +1,6 @@
-// The literal-only deflate encoder on arbitrary bytes: every stream must inflate, with libdeflate
-// and with zlib (what NumPy reads through), to exactly the input, and never outgrow storing it.
+// Our deflate encoders (literal-only blocks; small inputs with fixed codes) on arbitrary bytes:
+// every stream must inflate, with libdeflate and with zlib (what NumPy reads through), to exactly
+// the input, and never outgrow storing it by more than the stored blocks' headers.
 #include <zlib.h>
 
 #include <cstdint>
@@ -9,11 +10,12 @@
 
 #include "npz/deflate.h"
 #include "npz/literal_deflate.h"
+#include "npz/small_deflate.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    const chainerser::ByteBuffer stream = chainerser::deflate_literals(data, size);
-    if (stream.size() > size + 6 * (size / 65535 + 2 * (size / 262144 + 1))) abort();
+namespace {
 
+void check(const chainerser::ByteBuffer &stream, const uint8_t *data, size_t size, size_t max_size) {
+    if (stream.size() > max_size) abort();
     std::vector<unsigned char> back(size + 1);
     if (!chainerser::inflate_raw_exact(stream.data(), stream.size(), back.data(), size)) abort();
     if (size && std::memcmp(back.data(), data, size) != 0) abort();
@@ -28,5 +30,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const bool exact = rc == Z_STREAM_END && z.total_out == size && z.avail_in == 0;
     inflateEnd(&z);
     if (!exact || (size && std::memcmp(back.data(), data, size) != 0)) abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    check(chainerser::deflate_literals(data, size), data, size, size + 6 * (size / 65535 + 2 * (size / 262144 + 1)));
+    if (size <= chainerser::kSmallDeflateMax) check(chainerser::deflate_small(data, size), data, size, size + 5);
     return 0;
 }

@@ -1,0 +1,41 @@
+// Independent references for testing our deflate encoders: zlib's inflate (what NumPy and
+// Python's zipfile read with) and libdeflate's own compressor.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <libdeflate.h>
+#include <zlib.h>
+
+#include <vector>
+
+#include "core/byte_buffer.h"
+
+namespace testsupport {
+
+// The raw deflate stream inflated by zlib; fails the test unless it ends exactly at the stream's
+// end with at most expected_size bytes (one spare byte makes a longer stream show up).
+inline std::vector<unsigned char> zlib_inflate(const chainerser::ByteBuffer &stream, size_t expected_size) {
+    std::vector<unsigned char> out(expected_size + 1);
+    z_stream z{};
+    EXPECT_EQ(inflateInit2(&z, -15), Z_OK);
+    z.next_in = const_cast<unsigned char *>(stream.data());
+    z.avail_in = uInt(stream.size());
+    z.next_out = out.data();
+    z.avail_out = uInt(out.size());
+    EXPECT_EQ(inflate(&z, Z_FINISH), Z_STREAM_END) << (z.msg ? z.msg : "");
+    EXPECT_EQ(z.avail_in, 0u) << "bytes after the final block";
+    out.resize(z.total_out);
+    inflateEnd(&z);
+    return out;
+}
+
+// The size of libdeflate's raw deflate stream of `data` at `level`.
+inline size_t libdeflate_size(const std::vector<unsigned char> &data, int level) {
+    libdeflate_compressor *c = libdeflate_alloc_compressor(level);
+    std::vector<unsigned char> out(libdeflate_deflate_compress_bound(c, data.size()));
+    const size_t n = libdeflate_deflate_compress(c, data.data(), data.size(), out.data(), out.size());
+    libdeflate_free_compressor(c);
+    return n;
+}
+
+}  // namespace testsupport
