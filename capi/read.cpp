@@ -3,6 +3,7 @@
 #include <cstring>
 #include <future>
 #include <limits>
+#include <numeric>
 
 #include "capi/handle.h"
 #include "core/convert.h"
@@ -132,10 +133,15 @@ int ser_get_arrays(ser_handle *h, ser_get_request *requests, size_t count) noexc
         if (threads <= 1) {
             for (size_t i = 0; i < count; ++i) run(i);
         } else {
+            // Largest first, so that no big member is left to run alone at the end.
+            std::vector<size_t> order(count);
+            std::iota(order.begin(), order.end(), size_t(0));
+            std::stable_sort(order.begin(), order.end(),
+                             [requests](size_t a, size_t b) { return requests[a].bufsize > requests[b].bufsize; });
             ThreadPool pool(threads);
             std::vector<std::future<void>> done;
             done.reserve(count);
-            for (size_t i = 0; i < count; ++i) done.push_back(pool.submit([&run, i] { run(i); }));
+            for (size_t i : order) done.push_back(pool.submit([&run, i] { run(i); }));
             for (auto &f : done) f.get();
         }
         for (size_t i = 0; i < count; ++i)
