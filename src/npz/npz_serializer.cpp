@@ -39,6 +39,9 @@ Deflated deflate_member(const ByteSpan *parts, size_t count, int level) {
     return d;
 }
 
+// Stored members this large have their CRC-32 computed on a worker while their bytes are written.
+constexpr size_t kOverlappedCrcBytes = size_t(8) << 20;
+
 // Members handed to one worker job, in put order: copies of their npy header and data (the caller
 // keeps its buffers), back to back.
 struct Job {
@@ -176,15 +179,27 @@ void NpzSerializer::write_entry(const std::string &key, const ConstArrayView &va
     // that happens later, and the caller must hear about its second put of a key from that put.
     if (!a.names.insert(name).second) fail(SER_EEXISTS, a.file + ": key '" + key + "' written twice");
 
+    const unsigned threads = resolve_threads(a.options.threads);
     if (!a.options.compress) {  // streamed straight from the caller's buffer
         MemberSpec spec;
         spec.size = header.size() + nbytes;
-        spec.crc = crc32_update(crc32_update(0, header.data(), header.size()), data, nbytes);
         spec.align_offset = a.options.align_data ? header.size() : 0;
-        a.zip->add(name, spec, parts, 2);
+        const uint32_t header_crc = crc32_update(0, header.data(), header.size());
+        if (threads <= 1 || nbytes < kOverlappedCrcBytes) {
+            spec.crc = crc32_update(header_crc, data, nbytes);
+            a.zip->add(name, spec, parts, 2);
+            return;
+        }
+        if (!a.pool) a.pool = std::make_unique<ThreadPool>(threads);
+        std::future<uint32_t> crc = a.pool->submit([header_crc, data, nbytes] { return crc32_update(header_crc, data, nbytes); });
+        try {
+            a.zip->add(name, spec, parts, 2, &crc);
+        } catch (...) {
+            if (crc.valid()) crc.wait();  // it reads the caller's buffer, which is the caller's again once we throw
+            throw;
+        }
         return;
     }
-    const unsigned threads = resolve_threads(a.options.threads);
     if (threads <= 1) {
         a.write_deflated(name, deflate_member(parts, 2, a.options.level));
         return;

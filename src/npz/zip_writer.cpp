@@ -109,7 +109,20 @@ void ZipWriter::write(const void *data, size_t size) {
     }
 }
 
-void ZipWriter::add(const std::string &name, const MemberSpec &spec, const ByteSpan *parts, size_t count) {
+void ZipWriter::patch_u32(uint64_t offset, uint32_t value) {
+    const unsigned char le[4] = {uint8_t(value), uint8_t(value >> 8), uint8_t(value >> 16), uint8_t(value >> 24)};
+    if (offset >= written_) {  // still in the buffer
+        std::memcpy(buffer_.data() + (offset - written_), le, 4);
+        return;
+    }
+    ssize_t n;
+    do n = ::pwrite(fd_, le, 4, off_t(offset));
+    while (n < 0 && errno == EINTR);
+    if (n != 4) write_failed(n);
+}
+
+void ZipWriter::add(const std::string &name, const MemberSpec &spec, const ByteSpan *parts, size_t count,
+                    std::future<uint32_t> *crc) {
     if (!failure_.empty()) fail(SER_EIO, replace_.target() + ": an earlier write failed (" + failure_ + ")");
     if (fd_ < 0) fail(SER_EINVAL, replace_.target() + ": the file is already closed");
     if (name.size() > 0xffff) fail(SER_EINVAL, replace_.target() + ": member name longer than 65535 bytes");
@@ -137,7 +150,12 @@ void ZipWriter::add(const std::string &name, const MemberSpec &spec, const ByteS
     write(h.data().data(), h.data().size());
     for (size_t i = 0; i < count; ++i)
         if (parts[i].size) write(parts[i].data, parts[i].size);
-    entries_.push_back({name, spec, comp_size, offset});
+    MemberSpec written = spec;
+    if (crc) {
+        written.crc = crc->get();
+        patch_u32(offset + 14, written.crc);  // the local header's CRC field
+    }
+    entries_.push_back({name, written, comp_size, offset});
 }
 
 void ZipWriter::write_central_directory() {

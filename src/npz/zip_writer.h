@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <future>
 #include <set>
 #include <string>
 #include <vector>
@@ -33,8 +34,11 @@ public:
     ZipWriter(const ZipWriter &) = delete;
     ZipWriter &operator=(const ZipWriter &) = delete;
 
-    // Writes one member whose stored bytes are the concatenation of `parts`.
-    void add(const std::string &name, const MemberSpec &spec, const ByteSpan *parts, size_t count);
+    // Writes one member whose stored bytes are the concatenation of `parts`. With `crc`, the
+    // member's CRC-32 is not in spec but computed elsewhere while the bytes are written; it is
+    // taken from `crc` afterwards and patched into the local header.
+    void add(const std::string &name, const MemberSpec &spec, const ByteSpan *parts, size_t count,
+             std::future<uint32_t> *crc = nullptr);
     void commit();
     void discard() noexcept;
 
@@ -46,6 +50,7 @@ private:
         uint64_t offset;
     };
     void write(const void *data, size_t size);
+    void patch_u32(uint64_t offset, uint32_t value);  // overwrites 4 bytes already written
     void start_writeback();
     void flush();
     [[noreturn]] void write_failed(ssize_t n);  // discards the file; add and commit then fail
