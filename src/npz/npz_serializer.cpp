@@ -126,6 +126,58 @@ struct NpzSerializer::Archive {
         }
     }
 
+    ThreadPool &workers(unsigned threads) {
+        if (!pool) pool = std::make_unique<ThreadPool>(threads);
+        return *pool;
+    }
+
+    // parts: the npy header, then the caller's data, streamed straight from its buffer.
+    void write_stored(const std::string &name, const ByteSpan (&parts)[2]) {
+        MemberSpec spec;
+        spec.size = parts[0].size + parts[1].size;
+        spec.align_offset = options.align_data ? parts[0].size : 0;
+        const uint32_t header_crc = crc32_update(0, parts[0].data, parts[0].size);
+        const ByteSpan data = parts[1];
+        const unsigned threads = resolve_threads(options.threads);
+        if (threads <= 1 || data.size < kOverlappedCrcBytes) {
+            spec.crc = crc32_update(header_crc, data.data, data.size);
+            zip->add(name, spec, parts, 2);
+            return;
+        }
+        std::future<uint32_t> crc =
+            workers(threads).submit([header_crc, data] { return crc32_update(header_crc, data.data, data.size); });
+        try {
+            zip->add(name, spec, parts, 2, &crc);
+        } catch (...) {
+            if (crc.valid()) crc.wait();  // it reads the caller's buffer, which is the caller's again once we throw
+            throw;
+        }
+    }
+
+    // parts: the npy header, then the caller's data, which is copied if compressed on a worker.
+    void write_compressed(const std::string &name, const ByteSpan (&parts)[2]) {
+        const unsigned threads = resolve_threads(options.threads);
+        if (threads <= 1) {
+            write_deflated(name, deflate_member(parts, 2, options.level));
+            return;
+        }
+        workers(threads);  // submit() hands jobs to it
+        const size_t size = parts[0].size + parts[1].size;
+        if (size < kMinParallelBytes) {
+            // A batch is handed on once it reaches kBatchBytes, so it never outgrows this.
+            if (batch.names.empty()) batch.bytes = ByteBuffer(kBatchBytes + kMinParallelBytes);
+            batch.append(name, parts, 2);
+            if (batch.size() >= kBatchBytes) submit_batch();
+        } else {
+            submit_batch();  // the small members put before this one stay before it in the file
+            Job one;
+            one.bytes = ByteBuffer(size);
+            one.append(name, parts, 2);
+            submit(std::move(one));
+        }
+        drain(false);
+    }
+
     void abandon() noexcept {
         for (Pending &p : pending)
             if (p.members.valid()) p.members.wait();
@@ -179,46 +231,10 @@ void NpzSerializer::write_entry(const std::string &key, const ConstArrayView &va
     // that happens later, and the caller must hear about its second put of a key from that put.
     if (!a.names.insert(name).second) fail(SER_EEXISTS, a.file + ": key '" + key + "' written twice");
 
-    const unsigned threads = resolve_threads(a.options.threads);
-    if (!a.options.compress) {  // streamed straight from the caller's buffer
-        MemberSpec spec;
-        spec.size = header.size() + nbytes;
-        spec.align_offset = a.options.align_data ? header.size() : 0;
-        const uint32_t header_crc = crc32_update(0, header.data(), header.size());
-        if (threads <= 1 || nbytes < kOverlappedCrcBytes) {
-            spec.crc = crc32_update(header_crc, data, nbytes);
-            a.zip->add(name, spec, parts, 2);
-            return;
-        }
-        if (!a.pool) a.pool = std::make_unique<ThreadPool>(threads);
-        std::future<uint32_t> crc = a.pool->submit([header_crc, data, nbytes] { return crc32_update(header_crc, data, nbytes); });
-        try {
-            a.zip->add(name, spec, parts, 2, &crc);
-        } catch (...) {
-            if (crc.valid()) crc.wait();  // it reads the caller's buffer, which is the caller's again once we throw
-            throw;
-        }
-        return;
-    }
-    if (threads <= 1) {
-        a.write_deflated(name, deflate_member(parts, 2, a.options.level));
-        return;
-    }
-    if (!a.pool) a.pool = std::make_unique<ThreadPool>(threads);
-    const size_t size = header.size() + nbytes;
-    if (size < kMinParallelBytes) {
-        // A batch is handed on once it reaches kBatchBytes, so it never outgrows this.
-        if (a.batch.names.empty()) a.batch.bytes = ByteBuffer(kBatchBytes + kMinParallelBytes);
-        a.batch.append(name, parts, 2);
-        if (a.batch.size() >= kBatchBytes) a.submit_batch();
-    } else {
-        a.submit_batch();  // the small members put before this one stay before it in the file
-        Job one;
-        one.bytes = ByteBuffer(size);
-        one.append(name, parts, 2);
-        a.submit(std::move(one));
-    }
-    a.drain(false);
+    if (!a.options.compress)
+        a.write_stored(name, parts);
+    else
+        a.write_compressed(name, parts);
 }
 
 void NpzSerializer::commit() {
