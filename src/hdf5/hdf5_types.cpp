@@ -187,6 +187,9 @@ StoredType stored_type_of(hid_t type, const std::string &at) {
             const htri_t vlen = H5Tis_variable_str(type);
             if (vlen < 0) hdf5_fail(SER_EFORMAT, at + "cannot read the string type");
             s.vlen_string = vlen > 0;
+            const H5T_cset_t cset = H5Tget_cset(type);
+            if (cset != H5T_CSET_ASCII && cset != H5T_CSET_UTF8)
+                fail(SER_EFORMAT, at + "string datatype with an invalid character set (" + std::to_string(int(cset)) + ")");
             s.type = s.vlen_string ? ElementType{SER_UNICODE, native_byteorder(), 0}
                                    : ElementType{SER_BYTES, SER_BYTEORDER_NA, H5Tget_size(type)};
             break;
