@@ -126,7 +126,6 @@ void ZipWriter::add(const std::string &name, const MemberSpec &spec, const ByteS
     if (!failure_.empty()) fail(SER_EIO, replace_.target() + ": an earlier write failed (" + failure_ + ")");
     if (fd_ < 0) fail(SER_EINVAL, replace_.target() + ": the file is already closed");
     if (name.size() > 0xffff) fail(SER_EINVAL, replace_.target() + ": member name longer than 65535 bytes");
-    if (!names_.insert(name).second) fail(SER_EEXISTS, replace_.target() + ": member '" + name + "' written twice");
     uint64_t comp_size = 0;
     for (size_t i = 0; i < count; ++i) comp_size += parts[i].size;
     if (!spec.deflated && comp_size != spec.size) fail(SER_EINTERNAL, "stored member size mismatch");

@@ -9,7 +9,6 @@
 
 #include <cstdint>
 #include <future>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -34,7 +33,8 @@ public:
     ZipWriter(const ZipWriter &) = delete;
     ZipWriter &operator=(const ZipWriter &) = delete;
 
-    // Writes one member whose stored bytes are the concatenation of `parts`. With `crc`, the
+    // Writes one member whose stored bytes are the concatenation of `parts`. The caller keeps
+    // names unique (NpzSerializer refuses a repeated key at its put). With `crc`, the
     // member's CRC-32 is not in spec but computed elsewhere while the bytes are written; it is
     // taken from `crc` afterwards and patched into the local header.
     void add(const std::string &name, const MemberSpec &spec, const ByteSpan *parts, size_t count,
@@ -64,7 +64,6 @@ private:
     uint64_t writeback_from_ = 0;  // file offset up to which writeback has been started
     std::vector<unsigned char> buffer_;
     std::vector<CentralEntry> entries_;
-    std::set<std::string> names_;
 };
 
 }  // namespace chainerser
