@@ -85,10 +85,11 @@ protected:
 
     std::shared_ptr<const LoadOptions> shared_options() const { return options_; }
 
-private:
-    bool ignored(const std::string &key) const;
     // Checks max_entry_bytes and max_total_bytes before `bytes` of `key` are read.
     void account(const std::string &key, uint64_t bytes) const;
+
+private:
+    bool ignored(const std::string &key) const;
     std::string path_;
     std::shared_ptr<const LoadOptions> options_;
 };

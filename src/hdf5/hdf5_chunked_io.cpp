@@ -15,12 +15,14 @@
 namespace chainerser {
 namespace {
 
-// Where one chunk sits: its offset in elements and how it overlaps the array.
+// Where one chunk sits and how it overlaps the window being read or written.
 struct ChunkPlace {
-    std::vector<hsize_t> offset;
-    bool partial = false;     // part of the chunk lies outside the array (an edge chunk)
-    size_t array_at = 0;      // byte offset of the chunk's first element in the C-order array
-    bool contiguous = false;  // the whole chunk is one run of the array: no copy needed
+    std::vector<hsize_t> offset;  // the chunk's first element in the dataset (its HDF5 coordinates)
+    std::vector<hsize_t> n;       // the overlap's extent on each axis
+    bool partial = false;         // part of the chunk lies outside the window
+    size_t array_at = 0;          // byte offset of the overlap's first element in the window's C-order buffer
+    size_t chunk_at = 0;          // ... and in the chunk
+    bool contiguous = false;      // the whole chunk is one run of the buffer: no copy needed
 };
 
 // A block of runs along two axes: n[0] x n[1] runs of `run` bytes, step[.][0] and step[.][1] bytes
@@ -52,17 +54,31 @@ void copy_block(unsigned char *to, const unsigned char *from, const RunBlock &b)
     }
 }
 
+// Steps idx (the first idx.size() axes of p's overlap) to the next position, the last axis fastest.
+// False after the last one.
+bool advance(std::vector<hsize_t> &idx, const ChunkPlace &p) {
+    for (size_t k = idx.size(); k-- > 0;) {
+        if (++idx[k] < p.n[k]) return true;
+        idx[k] = 0;
+    }
+    return false;
+}
+
+void fill_with(unsigned char *out, size_t bytes, const std::vector<unsigned char> &fill);
+
+// The chunks that overlap a window of the dataset, numbered in C order.
 class ChunkGrid {
 public:
-    explicit ChunkGrid(const DeflateChunkLayout &l) : l_(l), rank_(l.dims.size()), astride_(rank_), cstride_(rank_) {
+    ChunkGrid(const DeflateChunkLayout &l, const ChunkWindow &w)
+        : l_(l), w_(w), rank_(l.dims.size()), astride_(rank_), cstride_(rank_), first_(rank_), per_axis_(rank_) {
         size_t a = l.itemsize, c = l.itemsize;
         for (size_t k = rank_; k-- > 0;) {
             astride_[k] = a, cstride_[k] = c;
-            a *= l.dims[k], c *= l.chunk[k];
-            per_axis_.push_back((l.dims[k] + l.chunk[k] - 1) / l.chunk[k]);
-            count_ *= per_axis_.back();
+            a *= w.count[k], c *= l.chunk[k];
+            first_[k] = w.offset[k] / l.chunk[k];
+            per_axis_[k] = w.count[k] ? (w.offset[k] + w.count[k] - 1) / l.chunk[k] - first_[k] + 1 : 0;
+            count_ *= per_axis_[k];
         }
-        std::reverse(per_axis_.begin(), per_axis_.end());
         chunk_bytes_ = c;
     }
 
@@ -72,41 +88,53 @@ public:
     ChunkPlace place(size_t index) const {
         ChunkPlace p;
         p.offset.resize(rank_);
+        p.n.resize(rank_);
         for (size_t k = rank_; k-- > 0;) {
-            p.offset[k] = (index % per_axis_[k]) * l_.chunk[k];
+            const hsize_t origin = (first_[k] + index % per_axis_[k]) * l_.chunk[k];
             index /= per_axis_[k];
-            p.array_at += p.offset[k] * astride_[k];
-            if (extent(p, k) < l_.chunk[k]) p.partial = true;
+            const hsize_t lo = std::max(origin, w_.offset[k]);
+            const hsize_t hi = std::min(origin + l_.chunk[k], w_.offset[k] + w_.count[k]);
+            p.offset[k] = origin;
+            p.n[k] = hi - lo;
+            p.array_at += (lo - w_.offset[k]) * astride_[k];
+            p.chunk_at += (lo - origin) * cstride_[k];
+            if (p.n[k] < l_.chunk[k]) p.partial = true;
         }
         p.contiguous = !p.partial && first_run_axis(p) == 0;
         return p;
     }
 
-    // Copies the part of the chunk inside the array between the C-order array and a chunk buffer.
+    // Copies the overlap between the window's buffer and a chunk buffer.
     void copy(const ChunkPlace &p, unsigned char *array, unsigned char *chunk, bool to_chunk) const {
         const size_t k0 = first_run_axis(p);
         // The runs along axis k0 (the axes after it are whole in both) over the (up to) two axes
         // before it form a block; the axes before those are counted here.
-        RunBlock b{{1, 1}, {0, 0}, {0, 0}, size_t(extent(p, k0)) * astride_[k0]};
+        RunBlock b{{1, 1}, {0, 0}, {0, 0}, size_t(p.n[k0]) * astride_[k0]};
         const size_t outer = k0 >= 2 ? k0 - 2 : 0;
         for (size_t k = outer, slot = 2 - (k0 - outer); k < k0; ++k, ++slot) {
-            b.n[slot] = extent(p, k);
+            b.n[slot] = p.n[k];
             b.to_step[slot] = to_chunk ? cstride_[k] : astride_[k];
             b.from_step[slot] = to_chunk ? astride_[k] : cstride_[k];
         }
         std::vector<hsize_t> idx(outer, 0);
-        size_t blocks = 1;
-        for (size_t k = 0; k < outer; ++k) blocks *= extent(p, k);
-        for (size_t n = 0; n < blocks; ++n) {
-            size_t a = p.array_at, c = 0;
+        do {
+            size_t a = p.array_at, c = p.chunk_at;
             for (size_t k = 0; k < outer; ++k) a += idx[k] * astride_[k], c += idx[k] * cstride_[k];
             if (to_chunk) copy_block(chunk + c, array + a, b);
             else copy_block(array + a, chunk + c, b);
-            for (size_t k = outer; k-- > 0;) {
-                if (++idx[k] < extent(p, k)) break;
-                idx[k] = 0;
-            }
-        }
+        } while (advance(idx, p));
+    }
+
+    // Puts the fill value in the overlap, in the window's buffer: a chunk never written needs no
+    // chunk buffer, however large its chunk shape claims to be.
+    void fill(const ChunkPlace &p, unsigned char *array, const std::vector<unsigned char> &value) const {
+        const size_t last = rank_ - 1;
+        std::vector<hsize_t> idx(last, 0);
+        do {
+            size_t a = p.array_at;
+            for (size_t k = 0; k < last; ++k) a += idx[k] * astride_[k];
+            fill_with(array + a, size_t(p.n[last]) * l_.itemsize, value);
+        } while (advance(idx, p));
     }
 
     // "chunk at (0, 64): " for messages.
@@ -117,19 +145,18 @@ public:
     }
 
 private:
-    hsize_t extent(const ChunkPlace &p, size_t k) const { return std::min(l_.chunk[k], l_.dims[k] - p.offset[k]); }
-
-    // The first axis of the longest run that is contiguous in both the array and the chunk.
+    // The first axis of the longest run that is contiguous in both the window's buffer and the chunk.
     size_t first_run_axis(const ChunkPlace &p) const {
         size_t k0 = rank_ - 1;
-        while (k0 > 0 && extent(p, k0) == l_.dims[k0] && l_.chunk[k0] == l_.dims[k0]) --k0;
+        while (k0 > 0 && p.n[k0] == w_.count[k0] && l_.chunk[k0] == w_.count[k0]) --k0;
         return k0;
     }
 
     const DeflateChunkLayout &l_;
+    const ChunkWindow &w_;
     size_t rank_;
     std::vector<size_t> astride_, cstride_;  // bytes per step on each axis
-    std::vector<hsize_t> per_axis_;
+    std::vector<hsize_t> first_, per_axis_;  // the first overlapping chunk and how many, per axis
     size_t count_ = 1, chunk_bytes_ = 0;
 };
 
@@ -203,7 +230,8 @@ ThreadPool *chunk_pool(std::unique_ptr<ThreadPool> &pool, int threads) {
 
 void write_deflate_chunks(hid_t dataset, const DeflateChunkLayout &layout, int level, const void *data,
                           ThreadPool *pool, const std::string &at) {
-    const ChunkGrid grid(layout);
+    const ChunkWindow whole{std::vector<hsize_t>(layout.dims.size(), 0), layout.dims};
+    const ChunkGrid grid(layout, whole);
     auto *array = static_cast<unsigned char *>(const_cast<void *>(data));  // only read
     const size_t bytes = grid.chunk_bytes();
     auto compress = [&grid, &layout, array, bytes, level](size_t i) {
@@ -234,6 +262,23 @@ void write_deflate_chunks(hid_t dataset, const DeflateChunkLayout &layout, int l
         });
 }
 
+uint64_t chunk_bytes_of(hid_t dcpl, size_t itemsize, const std::string &at) {
+    if (H5Pget_layout(dcpl) != H5D_CHUNKED) return 0;
+    hsize_t dims[H5S_MAX_RANK];
+    const int rank = H5Pget_chunk(dcpl, H5S_MAX_RANK, dims);
+    if (rank < 1) hdf5_fail(SER_EFORMAT, at + "cannot read the chunk shape");
+    // HDF5 refuses to create a chunk of 4 GiB or more; the check also keeps the product from overflowing.
+    constexpr uint64_t kMaxChunk = (uint64_t(1) << 32) - 1;
+    uint64_t bytes = itemsize;
+    for (int i = 0; i < rank; ++i) {
+        if (dims[i] == 0) fail(SER_EFORMAT, at + "a chunk dimension is 0");
+        if (dims[i] > kMaxChunk || bytes > kMaxChunk / dims[i])
+            fail(SER_EFORMAT, at + "the chunk shape holds more than HDF5's limit of 4 GiB per chunk");
+        bytes *= dims[i];
+    }
+    return bytes;
+}
+
 std::optional<DeflateChunkLayout> deflate_read_layout(hid_t dataset, hid_t mem_type, const std::string &at) {
     Hdf5Lock lock;
     H5Id dcpl(H5Dget_create_plist(dataset), SER_EFORMAT, at + "cannot read the dataset properties");
@@ -253,19 +298,23 @@ std::optional<DeflateChunkLayout> deflate_read_layout(hid_t dataset, hid_t mem_t
     H5Id space(H5Dget_space(dataset), SER_EFORMAT, at + "cannot read the dataspace");
     const int rank = H5Sget_simple_extent_ndims(space.get());
     if (rank < 1 || l.itemsize == 0) return std::nullopt;
+    (void)chunk_bytes_of(dcpl.get(), l.itemsize, at);  // a sane chunk shape, or SER_EFORMAT
     l.dims.resize(size_t(rank));
     l.chunk.resize(size_t(rank));
     if (H5Sget_simple_extent_dims(space.get(), l.dims.data(), nullptr) != rank ||
         H5Pget_chunk(dcpl.get(), rank, l.chunk.data()) != rank)
         hdf5_fail(SER_EFORMAT, at + "cannot read the chunk shape");
-    for (hsize_t c : l.chunk)
-        if (c == 0) hdf5_fail(SER_EFORMAT, at + "a chunk dimension is 0");
 
     l.fill.assign(l.itemsize, 0);
     H5D_fill_value_t fill_status = H5D_FILL_VALUE_DEFAULT;
     if (H5Pfill_value_defined(dcpl.get(), &fill_status) < 0) hdf5_fail(SER_EFORMAT, at + "cannot read the fill value");
     if (fill_status == H5D_FILL_VALUE_USER_DEFINED && H5Pget_fill_value(dcpl.get(), mem_type, l.fill.data()) < 0)
         hdf5_fail(SER_EFORMAT, at + "cannot read the fill value");
+
+    H5Id file(H5Iget_file_id(dataset), SER_EFORMAT, at + "cannot find the dataset's file");
+    hsize_t file_bytes = 0;
+    if (H5Fget_filesize(file.get(), &file_bytes) < 0) hdf5_fail(SER_EIO, at + "cannot read the file's size");
+    l.file_bytes = file_bytes;
     return l;
 }
 
@@ -278,7 +327,8 @@ struct StoredChunk {
     unsigned mask = 0;
 };
 
-StoredChunk read_stored_chunk(hid_t dataset, const ChunkGrid &grid, size_t i, const std::string &at) {
+StoredChunk read_stored_chunk(hid_t dataset, const ChunkGrid &grid, size_t i, const DeflateChunkLayout &layout,
+                              uint32_t max_inflate_ratio, const std::string &at) {
     StoredChunk c{grid.place(i), {}, 0};
     const std::string name = at + ChunkGrid::name(c.place);
     haddr_t addr = HADDR_UNDEF;
@@ -286,10 +336,16 @@ StoredChunk read_stored_chunk(hid_t dataset, const ChunkGrid &grid, size_t i, co
     if (H5Dget_chunk_info_by_coord(dataset, c.place.offset.data(), &c.mask, &addr, &size) < 0)
         hdf5_fail(SER_EFORMAT, name + "cannot look the chunk up");
     if (addr == HADDR_UNDEF) return c;  // never written
+    const uint64_t bytes = grid.chunk_bytes();
     // A zlib stream of a chunk is at most a few bytes per 64 KiB longer; more is not one HDF5 wrote.
-    if (size > hsize_t(grid.chunk_bytes()) + grid.chunk_bytes() / 8 + 4096)
-        fail(SER_EFORMAT, name + std::to_string(size) + " compressed bytes for a chunk of " +
-                              std::to_string(grid.chunk_bytes()));
+    if (size > bytes + bytes / 8 + 4096 || size > layout.file_bytes)
+        fail(SER_EFORMAT, name + std::to_string(size) + " stored bytes for a chunk of " + std::to_string(bytes) +
+                              " in a file of " + std::to_string(layout.file_bytes));
+    // Inflating needs a buffer of the whole chunk: its shape alone must not decide that allocation.
+    if (!(c.mask & 1) && max_inflate_ratio && bytes > 1024 && bytes / max_inflate_ratio > size)
+        fail(SER_ELIMIT, name + "a chunk of " + std::to_string(bytes) + " bytes from " + std::to_string(size) +
+                             " compressed bytes, more than the inflate-ratio limit of " +
+                             std::to_string(max_inflate_ratio) + ":1");
     c.bytes.resize(size_t(size));
     uint32_t mask = 0;
     if (size && H5Dread_chunk(dataset, H5P_DEFAULT, c.place.offset.data(), &mask, c.bytes.data()) < 0)
@@ -301,10 +357,13 @@ void decode_chunk(const StoredChunk &c, const ChunkGrid &grid, const DeflateChun
                   const std::string &at) {
     const size_t bytes = grid.chunk_bytes();
     const ChunkPlace &p = c.place;
+    if (c.bytes.empty()) {  // never written: the fill value
+        if (p.contiguous) fill_with(array + p.array_at, bytes, layout.fill);
+        else grid.fill(p, array, layout.fill);
+        return;
+    }
     unsigned char *chunk = p.contiguous ? array + p.array_at : scratch(bytes);
-    if (c.bytes.empty()) {
-        fill_with(chunk, bytes, layout.fill);  // never written: the fill value
-    } else if (c.mask & 1) {  // the optional deflate filter was skipped: stored raw
+    if (c.mask & 1) {  // the optional deflate filter was skipped: stored raw
         if (c.bytes.size() != bytes)
             fail(SER_EFORMAT, at + ChunkGrid::name(p) + "unfiltered chunk of " + std::to_string(c.bytes.size()) +
                                   " bytes, " + std::to_string(bytes) + " expected");
@@ -318,9 +377,9 @@ void decode_chunk(const StoredChunk &c, const ChunkGrid &grid, const DeflateChun
 
 }  // namespace
 
-void read_deflate_chunks(hid_t dataset, const DeflateChunkLayout &layout, void *buf, ThreadPool *pool,
-                         const std::string &at) {
-    const ChunkGrid grid(layout);
+void read_deflate_chunks(hid_t dataset, const DeflateChunkLayout &layout, const ChunkWindow &window,
+                         uint32_t max_inflate_ratio, void *buf, ThreadPool *pool, const std::string &at) {
+    const ChunkGrid grid(layout, window);
     auto *array = static_cast<unsigned char *>(buf);
     pipeline(
         pool, grid,
@@ -328,7 +387,8 @@ void read_deflate_chunks(hid_t dataset, const DeflateChunkLayout &layout, void *
             std::vector<StoredChunk> stored;
             {
                 Hdf5Lock lock;
-                for (size_t i = b.first; i < b.end; ++i) stored.push_back(read_stored_chunk(dataset, grid, i, at));
+                for (size_t i = b.first; i < b.end; ++i)
+                    stored.push_back(read_stored_chunk(dataset, grid, i, layout, max_inflate_ratio, at));
             }
             return [&grid, &layout, &at, array, stored = std::move(stored)] {
                 for (const StoredChunk &c : stored) decode_chunk(c, grid, layout, array, at);

@@ -1,12 +1,13 @@
-// Whole-dataset I/O of chunked datasets whose filter pipeline is deflate alone (Chainer's and h5py's
-// gzip layout) that moves compressed chunks through HDF5 as they are (H5Dwrite_chunk /
-// H5Dread_chunk, under the HDF5 lock) and does the (de)compression with libdeflate outside the
-// lock, on a thread pool when one is given. The chunks are the ones HDF5's own filter would
+// I/O of chunked datasets whose filter pipeline is deflate alone (Chainer's and h5py's gzip layout)
+// that moves compressed chunks through HDF5 as they are (H5Dwrite_chunk / H5Dread_chunk, under the
+// HDF5 lock) and does the (de)compression with libdeflate outside the lock, on a thread pool when
+// one is given. Writes cover the whole dataset; reads cover a box of it (a hyperslab). The chunks are the ones HDF5's own filter would
 // write: a zlib stream of the whole chunk, partial edge chunks padded with zeros, filter mask 0.
 #pragma once
 
 #include <hdf5.h>
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,7 +23,17 @@ struct DeflateChunkLayout {
     std::vector<hsize_t> chunk;   // the chunk shape
     size_t itemsize = 0;
     std::vector<unsigned char> fill;  // itemsize bytes; all zero unless the dataset defines one
+    uint64_t file_bytes = 0;          // reading: the size of the file, which no stored chunk exceeds
 };
+
+// The part of a dataset a read covers: [offset, offset + count) on every axis.
+struct ChunkWindow {
+    std::vector<hsize_t> offset, count;
+};
+
+// The bytes of one chunk of `dcpl` (0 when the dataset is not chunked), for elements of
+// `itemsize` bytes. More than HDF5's own limit of 4 GiB is SER_EFORMAT. Call under the HDF5 lock.
+uint64_t chunk_bytes_of(hid_t dcpl, size_t itemsize, const std::string &at);
 
 // The workers for `threads` (0: one per core) kept in `pool`, made on first use; null for one
 // thread (work on the calling thread). Call under the HDF5 lock.
@@ -34,14 +45,17 @@ ThreadPool *chunk_pool(std::unique_ptr<ThreadPool> &pool, int threads);
 void write_deflate_chunks(hid_t dataset, const DeflateChunkLayout &layout, int level, const void *data,
                           ThreadPool *pool, const std::string &at);
 
-// The layout when reading `dataset` whole with `mem_type` can go chunk by chunk: chunked, a
-// pipeline of deflate alone, `mem_type` the file's type. nullopt means: read it with H5Dread.
-// Call under the HDF5 lock.
+// The layout when reading `dataset` with `mem_type` can go chunk by chunk: chunked, a pipeline of
+// deflate alone, `mem_type` the file's type. nullopt means: read it with H5Dread. Call under the
+// HDF5 lock.
 std::optional<DeflateChunkLayout> deflate_read_layout(hid_t dataset, hid_t mem_type, const std::string &at);
 
-// Reads all of `dataset` into `buf` (C order, the file datatype's layout). A chunk that does not
-// inflate to its size is SER_EFORMAT naming it. Call without holding the HDF5 lock.
-void read_deflate_chunks(hid_t dataset, const DeflateChunkLayout &layout, void *buf, ThreadPool *pool,
-                         const std::string &at);
+// Reads `window` of `dataset` into `buf` (C order with the window's extents, the file datatype's
+// layout), touching only the chunks that overlap it. A chunk that does not inflate to exactly its
+// size is SER_EFORMAT naming it; one whose stored size could not inflate to its size within
+// `max_inflate_ratio` (0: no limit) is SER_ELIMIT, before anything is allocated for it. Chunks
+// never written read as the fill value. Call without holding the HDF5 lock.
+void read_deflate_chunks(hid_t dataset, const DeflateChunkLayout &layout, const ChunkWindow &window,
+                         uint32_t max_inflate_ratio, void *buf, ThreadPool *pool, const std::string &at);
 
 }  // namespace chainerser

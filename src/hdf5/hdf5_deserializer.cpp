@@ -58,9 +58,8 @@ OpenDataset open_for_read(hid_t file, const std::string &key, const std::string 
 // libhdf5 1.10 copies a compact dataset's bytes, and an unfiltered chunk, without checking that
 // what is stored covers what the dataspace or chunk needs: a crafted file makes it read past its
 // own buffer. Check the sizes first.
-void check_stored_sizes(const OpenDataset &d, hid_t dcpl, const std::string &at) {
-    const size_t type_size = H5Tget_size(d.file_type.get());
-    if (type_size == 0) hdf5_fail(SER_EFORMAT, at + "cannot read the element size");
+void check_stored_sizes(const OpenDataset &d, hid_t dcpl, size_t type_size, uint64_t chunk_bytes,
+                        const std::string &at) {
     const H5D_layout_t layout = H5Pget_layout(dcpl);
     if (layout == H5D_COMPACT) {
         H5Id space(H5Dget_space(d.dataset.get()), SER_EFORMAT, at + "cannot read the dataspace");
@@ -71,11 +70,6 @@ void check_stored_sizes(const OpenDataset &d, hid_t dcpl, const std::string &at)
                                   std::to_string(points) + " elements of " + std::to_string(type_size) + " bytes need");
     }
     if (layout != H5D_CHUNKED || H5Pget_nfilters(dcpl) != 0) return;
-    hsize_t dims[H5S_MAX_RANK];
-    const int rank = H5Pget_chunk(dcpl, H5S_MAX_RANK, dims);
-    if (rank < 0) hdf5_fail(SER_EFORMAT, at + "cannot read the chunk shape");
-    hsize_t chunk_bytes = type_size;
-    for (int i = 0; i < rank; ++i) chunk_bytes *= dims[i];
     H5Id space(H5Dget_space(d.dataset.get()), SER_EFORMAT, at + "cannot read the dataspace");
     hsize_t chunks = 0;
     if (H5Dget_num_chunks(d.dataset.get(), space.get(), &chunks) < 0) hdf5_fail(SER_EFORMAT, at + "cannot count the chunks");
@@ -91,17 +85,26 @@ void check_stored_sizes(const OpenDataset &d, hid_t dcpl, const std::string &at)
     }
 }
 
-void check_decodable(const OpenDataset &d, const std::string &at) {
+// Checks what reading `d` needs before any of it is read: a pipeline this libhdf5 decodes, stored
+// sizes that cover the data, and a chunk buffer within max_entry_bytes (HDF5 and our reader both
+// hold one whole chunk, whatever part of it the read wants).
+void check_decodable(const OpenDataset &d, uint64_t max_entry_bytes, const std::string &at) {
     H5Id dcpl(H5Dget_create_plist(d.dataset.get()), SER_EFORMAT, at + "cannot read the dataset properties");
     check_filters_decodable(dcpl.get(), at);
-    check_stored_sizes(d, dcpl.get(), at);
+    const size_t type_size = H5Tget_size(d.file_type.get());
+    if (type_size == 0) hdf5_fail(SER_EFORMAT, at + "cannot read the element size");
+    const uint64_t chunk_bytes = chunk_bytes_of(dcpl.get(), type_size, at);
+    if (max_entry_bytes && chunk_bytes > max_entry_bytes)
+        fail(SER_ELIMIT, at + "reading it needs a chunk buffer of " + std::to_string(chunk_bytes) +
+                             " bytes, more than the entry limit of " + std::to_string(max_entry_bytes));
+    check_stored_sizes(d, dcpl.get(), type_size, chunk_bytes, at);
 }
 
-// Reads the selection (count elements) into buf in the stored layout; strings as UTF-32 of itemsize bytes.
+// Reads the selection (count elements) into buf in the stored layout; strings as UTF-32 of
+// itemsize bytes. Call after check_decodable.
 void read_selection(const OpenDataset &d, hid_t mem_space, hid_t file_space, uint64_t count, size_t itemsize,
                     void *buf, const std::string &at) {
     if (count == 0) return;
-    check_decodable(d, at);
     H5Id mem_type = read_memory_type(d.file_type.get(), d.stored, at);
     if (d.stored.vlen_string) {
         pack_utf32(read_vlen_strings(d.dataset.get(), mem_type.get(), mem_space, file_space, count, at), itemsize, buf, at);
@@ -111,7 +114,7 @@ void read_selection(const OpenDataset &d, hid_t mem_space, hid_t file_space, uin
         hdf5_fail(SER_EFORMAT, at + "cannot read the data");
 }
 
-ArrayMeta describe(const OpenDataset &d, const std::string &at) {
+ArrayMeta describe(const OpenDataset &d, uint64_t max_entry_bytes, const std::string &at) {
     H5Id space(H5Dget_space(d.dataset.get()), SER_EFORMAT, at + "cannot read the dataspace");
     const H5S_class_t cls = H5Sget_simple_extent_type(space.get());
     if (cls == H5S_NULL) return none_meta();  // h5py.Empty, Chainer's None
@@ -133,7 +136,7 @@ ArrayMeta describe(const OpenDataset &d, const std::string &at) {
         fail(e.code(), at + e.what());
     }
     if (d.stored.vlen_string) {
-        check_decodable(d, at);
+        check_decodable(d, max_entry_bytes, at);
         std::vector<std::string> all =
             read_vlen_strings(d.dataset.get(), read_memory_type(d.file_type.get(), d.stored, at).get(), H5S_ALL,
                               H5S_ALL, meta.count(), at);
@@ -210,23 +213,40 @@ std::optional<ArrayMeta> Hdf5Deserializer::stat_entry(const std::string &key) {
     const std::string at = where(file_->name, key);
     H5Id dataset = hdf5_open_dataset_if_any(file_->h5.get(), key);
     if (!dataset) return std::nullopt;
-    ArrayMeta meta = describe(inspect(std::move(dataset), at), at);
+    ArrayMeta meta = describe(inspect(std::move(dataset), at), options().max_entry_bytes, at);
     file_->metas.emplace(key, meta);
     return meta;
 }
 
 void Hdf5Deserializer::read_entry(const std::string &key, const ArrayMeta &meta, void *buf) {
-    std::optional<Hdf5Lock> lock(std::in_place);
     const std::string at = where(file_->name, key);
+    std::vector<hsize_t> dims(meta.shape.begin(), meta.shape.end());
+    read_window(key, {std::vector<hsize_t>(dims.size(), 0), dims}, meta, buf, at);
+}
+
+void Hdf5Deserializer::read_window(const std::string &key, const ChunkWindow &window, const ArrayMeta &slab, void *buf,
+                                   const std::string &at) {
+    std::optional<Hdf5Lock> lock(std::in_place);
     OpenDataset d = open_for_read(file_->h5.get(), key, at);
+    if (slab.count() == 0) return;
+    check_decodable(d, options().max_entry_bytes, at);
     std::optional<DeflateChunkLayout> layout;
-    if (meta.count() > 0 && !d.stored.vlen_string)
+    if (!d.stored.vlen_string)
         layout = deflate_read_layout(d.dataset.get(), read_memory_type(d.file_type.get(), d.stored, at).get(), at);
-    if (!layout) return read_selection(d, H5S_ALL, H5S_ALL, meta.count(), meta.type.itemsize, buf, at);
-    // Chunks come out of HDF5 compressed, under the lock, and are inflated outside it.
-    ThreadPool *pool = chunk_pool(file_->pool, options().threads);
-    lock.reset();
-    read_deflate_chunks(d.dataset.get(), *layout, buf, pool, at);
+    if (layout) {
+        // Chunks come out of HDF5 compressed, under the lock, and are inflated outside it.
+        ThreadPool *pool = chunk_pool(file_->pool, options().threads);
+        lock.reset();
+        return read_deflate_chunks(d.dataset.get(), *layout, window, options().max_inflate_ratio, buf, pool, at);
+    }
+    if (window.count.empty()) return read_selection(d, H5S_ALL, H5S_ALL, slab.count(), slab.type.itemsize, buf, at);
+    H5Id file_space(H5Dget_space(d.dataset.get()), SER_EFORMAT, at + "cannot read the dataspace");
+    if (H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, window.offset.data(), nullptr, window.count.data(),
+                            nullptr) < 0)
+        hdf5_fail(SER_EINVAL, at + "cannot select the hyperslab");
+    H5Id mem_space(H5Screate_simple(int(window.count.size()), window.count.data(), nullptr), SER_EINTERNAL,
+                   at + "cannot create a dataspace");
+    read_selection(d, mem_space.get(), file_space.get(), slab.count(), slab.type.itemsize, buf, at);
 }
 
 ser_outcome Hdf5Deserializer::load_hyperslab(std::string_view key, const std::vector<int64_t> &offset,
@@ -251,22 +271,16 @@ ser_outcome Hdf5Deserializer::load_hyperslab(std::string_view key, const std::ve
     if (target.size < wanted)
         fail(SER_EBUFSIZE, at + "buffer of " + std::to_string(target.size) + " bytes, " + std::to_string(wanted) + " needed");
     if (wanted && !target.data) fail(SER_EINVAL, at + "buffer is NULL");
+    account(k, slab.nbytes());
 
-    Hdf5Lock lock;
-    OpenDataset d = open_for_read(file_->h5.get(), k, at);
-    H5Id file_space(H5Dget_space(d.dataset.get()), SER_EFORMAT, at + "cannot read the dataspace");
-    H5Id mem_space;
-    if (slab.shape.empty()) {
-        mem_space = H5Id(H5Screate(H5S_SCALAR), SER_EINTERNAL, at + "cannot create a dataspace");
-    } else {
-        std::vector<hsize_t> start(offset.begin(), offset.end()), extent(slab.shape.begin(), slab.shape.end());
-        if (H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, extent.data(), nullptr) < 0)
-            hdf5_fail(SER_EINVAL, at + "cannot select the hyperslab");
-        mem_space = H5Id(H5Screate_simple(int(extent.size()), extent.data(), nullptr), SER_EINTERNAL,
-                         at + "cannot create a dataspace");
+    const ChunkWindow window{std::vector<hsize_t>(offset.begin(), offset.end()),
+                             std::vector<hsize_t>(slab.shape.begin(), slab.shape.end())};
+    if (have.id == want.id && !needs_byteswap(slab.type)) {
+        read_window(k, window, slab, target.data, at);
+        return SER_LOADED;
     }
     std::vector<unsigned char> scratch(slab.nbytes());
-    read_selection(d, mem_space.get(), file_space.get(), slab.count(), slab.type.itemsize, scratch.data(), at);
+    read_window(k, window, slab, scratch.data(), at);
     convert_array(slab, scratch.data(), want.id, target.data);
     return SER_LOADED;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/deserializer.h"
+#include "hdf5/hdf5_chunked_io.h"
 
 namespace chainerser {
 
@@ -30,6 +31,10 @@ protected:
     const std::vector<std::string> &all_keys() override;
 
 private:
+    // Reads `window` of `key` (all of it when window.count is empty: a scalar) into `buf` in the
+    // stored layout; `slab` describes what the window holds.
+    void read_window(const std::string &key, const ChunkWindow &window, const ArrayMeta &slab, void *buf,
+                     const std::string &at);
     std::shared_ptr<File> file_;
 };
 
