@@ -1,5 +1,5 @@
 """Writes HDF5 files with h5py the way users meet them, for the reader tests.
-usage: h5_make.py variations|lzf|unsupported|chainer_test <file>"""
+usage: h5_make.py variations|chunk_windows|lzf|unsupported <file>"""
 import sys
 
 import h5py
@@ -43,6 +43,30 @@ def variations(f):
     f.create_group('empty_group/inner')
 
 
+def chunk_windows(f):
+    """Deflate-only datasets, which our own chunk reader serves: partial edge chunks, chunks never
+    written (fill value), a chunk stored with its filter skipped, a chunk larger than its dataset,
+    and a dataset of many read batches."""
+    rng = np.random.default_rng(7)
+    f.create_dataset('conv/W', data=rng.standard_normal((64, 32, 3, 3), dtype='<f4'), compression='gzip',
+                     compression_opts=4)
+    f.create_dataset('odd/i2', data=rng.integers(-30000, 30000, (11, 13, 7), dtype='<i2'), chunks=(3, 5, 2),
+                     compression='gzip')
+    f.create_dataset('odd/c16', data=(rng.standard_normal((9, 10)) + 1j * rng.standard_normal((9, 10))).astype('<c16'),
+                     chunks=(4, 4), compression='gzip')
+    sparse = f.create_dataset('sparse/f8', shape=(20, 30), dtype='<f8', chunks=(6, 7), compression='gzip',
+                              fillvalue=-2.5)
+    sparse[3:9, 10:25] = rng.standard_normal((6, 15))
+    sparse[18:, :] = 1.0
+    f.create_dataset('unlimited/i4', data=np.arange(10, dtype='<i4'), maxshape=(None,), chunks=(64,),
+                     compression='gzip', fillvalue=9)
+    raw = f.create_dataset('raw_chunk/u1', data=np.arange(64, dtype='u1').reshape(8, 8), chunks=(4, 4),
+                           compression='gzip')
+    raw.id.write_direct_chunk((4, 0), (np.arange(16, dtype='u1') + 200).tobytes(), filter_mask=1)
+    f.create_dataset('big/f4', data=rng.standard_normal((700, 1000), dtype='<f4'), chunks=(50, 64),
+                     compression='gzip', compression_opts=1)
+
+
 def lzf(f):
     f.create_dataset('plain', data=np.arange(10, dtype='<f4'))
     f.create_dataset('packed/lzf', data=np.arange(100, dtype='<f4'), compression='lzf')
@@ -60,7 +84,7 @@ def unsupported(f):
 def main():
     kind, path = sys.argv[1], sys.argv[2]
     with h5py.File(path, 'w') as f:
-        {'variations': variations, 'lzf': lzf, 'unsupported': unsupported}[kind](f)
+        {'variations': variations, 'chunk_windows': chunk_windows, 'lzf': lzf, 'unsupported': unsupported}[kind](f)
 
 
 main()
