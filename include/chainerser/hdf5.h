@@ -24,7 +24,8 @@ extern "C" {
  * @p ndim must equal the dataset's rank (0 reads a scalar). The buffer receives the block as an
  * array of @p dtype and shape @p count, in C order and native byte order; @p bufsize must be at
  * least its size. Casting, the strict/ignore rules and the outcomes are those of ser_get_array().
- * Only the selected part of the dataset is read from the file.
+ * Only the chunks the block overlaps are read from the file. The block's size counts against the
+ * handle's max_entry_bytes and max_total_bytes, as an entry's does.
  *
  * @param out_outcome receives a ::ser_outcome; may be NULL
  * @param h        a handle opened with ser_h5_open() for reading (or a child of one)
@@ -36,7 +37,8 @@ extern "C" {
  * @param buf      the caller's buffer
  * @param bufsize  its size in bytes
  * @return ::SER_OK; ::SER_EINVAL for a bad argument, a non-HDF5 handle or a block outside the
- *         dataset; ::SER_ENOTFOUND, ::SER_EMISMATCH, ::SER_EBUFSIZE as ser_get_array().
+ *         dataset; ::SER_ENOTFOUND, ::SER_EMISMATCH, ::SER_EBUFSIZE, ::SER_EFORMAT, ::SER_ELIMIT as
+ *         ser_get_array().
  */
 SER_API int ser_h5_get_array(int32_t *out_outcome, ser_handle *h, const char *key, int32_t dtype, int32_t ndim,
                              const int64_t *offset, const int64_t *count, void *buf, size_t bufsize) SER_NOEXCEPT;
