@@ -64,7 +64,13 @@ bool advance(std::vector<hsize_t> &idx, const ChunkPlace &p) {
     return false;
 }
 
-void fill_with(unsigned char *out, size_t bytes, const std::vector<unsigned char> &fill);
+void fill_with(unsigned char *out, size_t bytes, const std::vector<unsigned char> &fill) {
+    if (std::all_of(fill.begin(), fill.end(), [](unsigned char b) { return b == 0; })) {
+        std::memset(out, 0, bytes);
+        return;
+    }
+    for (size_t at = 0; at + fill.size() <= bytes; at += fill.size()) std::memcpy(out + at, fill.data(), fill.size());
+}
 
 // The chunks that overlap a window of the dataset, numbered in C order.
 class ChunkGrid {
@@ -159,14 +165,6 @@ private:
     std::vector<hsize_t> first_, per_axis_;  // the first overlapping chunk and how many, per axis
     size_t count_ = 1, chunk_bytes_ = 0;
 };
-
-void fill_with(unsigned char *out, size_t bytes, const std::vector<unsigned char> &fill) {
-    if (std::all_of(fill.begin(), fill.end(), [](unsigned char b) { return b == 0; })) {
-        std::memset(out, 0, bytes);
-        return;
-    }
-    for (size_t at = 0; at + fill.size() <= bytes; at += fill.size()) std::memcpy(out + at, fill.data(), fill.size());
-}
 
 // A per-thread chunk buffer, reused from chunk to chunk.
 unsigned char *scratch(size_t bytes) {
