@@ -1,6 +1,7 @@
-// Our deflate encoders (literal-only blocks; small inputs with fixed codes) on arbitrary bytes:
-// every stream must inflate, with libdeflate and with zlib (what NumPy reads through), to exactly
-// the input, and never outgrow storing it by more than the stored blocks' headers.
+// Our deflate encoders (literal-only blocks; small inputs with fixed codes; two pieces deflated
+// apart and joined, as large members are) on arbitrary bytes: every stream must inflate, with
+// libdeflate and with zlib (what NumPy reads through), to exactly the input, and never outgrow
+// storing it by more than the stored blocks' headers.
 #include <zlib.h>
 
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "npz/deflate.h"
+#include "npz/deflate_join.h"
 #include "npz/literal_deflate.h"
 #include "npz/small_deflate.h"
 
@@ -37,5 +39,16 @@ void check(const chainerser::ByteBuffer &stream, const uint8_t *data, size_t siz
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     check(chainerser::deflate_literals(data, size), data, size, size + 6 * (size / 65535 + 2 * (size / 262144 + 1)));
     if (size <= chainerser::kSmallDeflateMax) check(chainerser::deflate_small(data, size), data, size, size + 5);
+    if (size >= 2) {  // the first two bytes choose where to cut and the level
+        const size_t cut = size_t(data[0]) * size / 256;
+        const int level = 1 + data[1] % 9;
+        const chainerser::ByteSpan first{data, cut}, second{data + cut, size - cut};
+        const chainerser::ByteBuffer a = chainerser::deflate_raw(&first, 1, level, false);
+        const chainerser::ByteBuffer b = chainerser::deflate_raw(&second, 1, level, true);
+        chainerser::ByteBuffer joined(a.size() + b.size());
+        std::memcpy(joined.data(), a.data(), a.size());
+        std::memcpy(joined.data() + a.size(), b.data(), b.size());
+        check(joined, data, size, size + 2 * (16 + chainerser::kOpenEndBytes) + 5 * (size / 16384 + 2));
+    }
     return 0;
 }

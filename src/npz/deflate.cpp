@@ -1,11 +1,13 @@
 #include "npz/deflate.h"
 
 #include <libdeflate.h>
+#include <zlib.h>
 
 #include <cstring>
 #include <memory>
 
 #include "core/error.h"
+#include "npz/deflate_join.h"
 #include "npz/literal_deflate.h"
 #include "npz/small_deflate.h"
 
@@ -75,7 +77,7 @@ bool literals_suffice(const unsigned char *input, size_t size, libdeflate_compre
 
 }  // namespace
 
-ByteBuffer deflate_raw(const ByteSpan *parts, size_t count, int level) {
+ByteBuffer deflate_raw(const ByteSpan *parts, size_t count, int level, bool final) {
     size_t total = 0;
     for (size_t k = 0; k < count; ++k) total += parts[k].size;
     // libdeflate compresses one contiguous buffer; join the parts only when there are several.
@@ -90,12 +92,14 @@ ByteBuffer deflate_raw(const ByteSpan *parts, size_t count, int level) {
         }
         input = joined.data();
     }
-    if (level > 0 && total <= kSmallDeflateMax) return deflate_small(input, total);
+    if (final && level > 0 && total <= kSmallDeflateMax) return deflate_small(input, total);
     libdeflate_compressor *c = compressor_for(level);
     if (level > 0 && total >= kLiteralCandidateBytes && literals_suffice(static_cast<const unsigned char *>(input), total, c))
-        return deflate_literals(input, total);
-    return compress_within(libdeflate_deflate_compress_bound(c, total), [&](unsigned char *out, size_t cap) {
-        return libdeflate_deflate_compress(c, input, total, out, cap);
+        return deflate_literals(input, total, final);
+    const size_t spare = final ? 0 : kOpenEndBytes;
+    return compress_within(libdeflate_deflate_compress_bound(c, total) + spare, [&](unsigned char *out, size_t cap) {
+        const size_t n = libdeflate_deflate_compress(c, input, total, out, cap - spare);
+        return n && !final ? open_deflate_end(out, n) : n;
     });
 }
 
@@ -121,6 +125,10 @@ uint32_t crc32_update(uint32_t crc, const void *data, size_t size) {
     // libdeflate_crc32 returns 0 (a fresh CRC) for a NULL buffer, which an empty array may be.
     if (size == 0) return crc;
     return libdeflate_crc32(crc, data, size);
+}
+
+uint32_t crc32_concat(uint32_t crc_a, uint32_t crc_b, uint64_t size_b) {
+    return uint32_t(crc32_combine(uLong(crc_a), uLong(crc_b), z_off_t(size_b)));
 }
 
 }  // namespace chainerser

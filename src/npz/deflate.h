@@ -16,8 +16,10 @@ struct ByteSpan {
 
 // Deflates the concatenation of `parts` at `level` (0-9) with libdeflate, except: inputs of at most
 // kSmallDeflateMax bytes go to deflate_small, and large inputs on which libdeflate's match search
-// would gain under 0.5% (judged on samples) are written as literal-only blocks.
-ByteBuffer deflate_raw(const ByteSpan *parts, size_t count, int level);
+// would gain under 0.5% (judged on samples) are written as literal-only blocks. Without `final`
+// the stream is one piece of a longer one: it does not end the data, and it ends on a byte
+// boundary so that the next piece can be appended (deflate_join.h).
+ByteBuffer deflate_raw(const ByteSpan *parts, size_t count, int level, bool final = true);
 
 // Inflates a raw deflate stream that must decode to exactly out_size bytes; false if it is
 // corrupt, shorter or longer (so a lying size cannot make it write past `out`).
@@ -33,5 +35,8 @@ bool inflate_zlib_exact(const void *in, size_t in_size, void *out, size_t out_si
 
 // CRC-32 (zip / zlib polynomial) continuing from `crc` (start with 0).
 uint32_t crc32_update(uint32_t crc, const void *data, size_t size);
+
+// The CRC-32 of A followed by B, from A's CRC, B's CRC and B's length.
+uint32_t crc32_concat(uint32_t crc_a, uint32_t crc_b, uint64_t size_b);
 
 }  // namespace chainerser

@@ -180,25 +180,26 @@ void write_huffman(BitWriter &w, const BlockPlan &p, const unsigned char *data, 
 
 }  // namespace
 
-ByteBuffer deflate_literals(const void *data, size_t size) {
+ByteBuffer deflate_literals(const void *data, size_t size, bool final) {
     const auto *in = static_cast<const unsigned char *>(data);
     const size_t blocks = size == 0 ? 1 : (size + kBlockBytes - 1) / kBlockBytes;
     // A block is written as Huffman codes only if that is smaller than storing it, whose LEN, NLEN,
     // header bits and padding take under 6 bytes per stored block.
-    const size_t bound = size + 6 * (size / kMaxStoredBytes + 2 * blocks) + 8;
+    const size_t bound = size + 6 * (size / kMaxStoredBytes + 2 * blocks) + 16;
     ByteBuffer out(bound);
     BitWriter w(out.data());
     for (size_t b = 0; b < blocks; ++b) {
         const size_t at = b * kBlockBytes, n = std::min(size - at, kBlockBytes);
-        const bool final = b + 1 == blocks;
+        const bool last = final && b + 1 == blocks;
         uint64_t histogram[256];
         count_bytes(in + at, n, histogram);
         const BlockPlan plan = plan_block(histogram);
         if (plan.bits < stored_bits(n))
-            write_huffman(w, plan, in + at, n, final);
+            write_huffman(w, plan, in + at, n, last);
         else
-            write_stored(w, in + at, n, final);
+            write_stored(w, in + at, n, last);
     }
+    if (!final) write_stored(w, nullptr, 0, false);  // ends on a byte boundary, for what follows
     out.shrink(size_t(w.end() - out.data()));
     return out;
 }

@@ -121,16 +121,14 @@ void ZipWriter::patch_u32(uint64_t offset, uint32_t value) {
     if (n != 4) write_failed(n);
 }
 
-void ZipWriter::add(const std::string &name, const MemberSpec &spec, const ByteSpan *parts, size_t count,
-                    std::future<uint32_t> *crc) {
+void ZipWriter::check_writable() const {
     if (!failure_.empty()) fail(SER_EIO, replace_.target() + ": an earlier write failed (" + failure_ + ")");
     if (fd_ < 0) fail(SER_EINVAL, replace_.target() + ": the file is already closed");
-    if (name.size() > 0xffff) fail(SER_EINVAL, replace_.target() + ": member name longer than 65535 bytes");
-    uint64_t comp_size = 0;
-    for (size_t i = 0; i < count; ++i) comp_size += parts[i].size;
-    if (!spec.deflated && comp_size != spec.size) fail(SER_EINTERNAL, "stored member size mismatch");
+    if (open_) fail(SER_EINTERNAL, replace_.target() + ": member '" + open_->name + "' is not finished");
+}
 
-    const bool big = spec.size > kZip64Limit || comp_size > kZip64Limit;
+uint64_t ZipWriter::write_local_header(const std::string &name, const MemberSpec &spec, uint64_t comp_size, bool big) {
+    if (name.size() > 0xffff) fail(SER_EINVAL, replace_.target() + ": member name longer than 65535 bytes");
     const uint64_t offset = position_;
     // Every local header carries the 20-byte zip64 extra, as numpy (force_zip64=True) writes it.
     size_t extra = 20;
@@ -147,6 +145,18 @@ void ZipWriter::add(const std::string &name, const MemberSpec &spec, const ByteS
     h.u16(0x0001).u16(16).u64(spec.size).u64(comp_size);
     if (extra > 20) h.u16(kPaddingExtraId).u16(extra - 24).zeros(extra - 24);
     write(h.data().data(), h.data().size());
+    return offset;
+}
+
+void ZipWriter::add(const std::string &name, const MemberSpec &spec, const ByteSpan *parts, size_t count,
+                    std::future<uint32_t> *crc) {
+    check_writable();
+    uint64_t comp_size = 0;
+    for (size_t i = 0; i < count; ++i) comp_size += parts[i].size;
+    if (!spec.deflated && comp_size != spec.size) fail(SER_EINTERNAL, "stored member size mismatch");
+
+    const uint64_t offset =
+        write_local_header(name, spec, comp_size, spec.size > kZip64Limit || comp_size > kZip64Limit);
     for (size_t i = 0; i < count; ++i)
         if (parts[i].size) write(parts[i].data, parts[i].size);
     MemberSpec written = spec;
@@ -155,6 +165,45 @@ void ZipWriter::add(const std::string &name, const MemberSpec &spec, const ByteS
         patch_u32(offset + 14, written.crc);  // the local header's CRC field
     }
     entries_.push_back({name, written, comp_size, offset});
+}
+
+void ZipWriter::begin(const std::string &name, const MemberSpec &spec) {
+    check_writable();
+    auto m = std::make_unique<OpenMember>();
+    m->name = name;
+    m->spec = spec;
+    m->spec.deflated = true;
+    // The compressed size is not known yet. A member of up to 2 GiB deflates to under 4 GiB, so
+    // its 32-bit field can take the size later, as zipfile writes it when it fits.
+    m->big = spec.size > kZip64Limit;
+    m->offset = write_local_header(name, m->spec, 0, m->big);
+    open_ = std::move(m);
+}
+
+void ZipWriter::append(const ByteSpan &piece) {
+    if (!open_) fail(SER_EINTERNAL, replace_.target() + ": append() without begin()");
+    if (piece.size) write(piece.data, piece.size);
+    open_->comp_size += piece.size;
+}
+
+void ZipWriter::end(uint32_t crc) {
+    if (!open_) fail(SER_EINTERNAL, replace_.target() + ": end() without begin()");
+    const OpenMember m = std::move(*open_);
+    open_.reset();
+    patch_u32(m.offset + 14, crc);
+    if (!m.big) patch_u32(m.offset + 18, uint32_t(m.comp_size));
+    const uint64_t zip64_comp_size = m.offset + 30 + m.name.size() + 4 + 8;  // in the zip64 extra
+    patch_u32(zip64_comp_size, uint32_t(m.comp_size));
+    patch_u32(zip64_comp_size + 4, uint32_t(m.comp_size >> 32));
+    MemberSpec written = m.spec;
+    written.crc = crc;
+    entries_.push_back({m.name, written, m.comp_size, m.offset});
+}
+
+void ZipWriter::abandon(const std::string &why) noexcept {
+    if (failure_.empty()) failure_ = why;
+    open_.reset();
+    discard();
 }
 
 void ZipWriter::write_central_directory() {
@@ -195,6 +244,7 @@ void ZipWriter::write_central_directory() {
 void ZipWriter::commit() {
     if (!failure_.empty()) fail(SER_EIO, replace_.target() + ": not saved, an earlier write failed (" + failure_ + ")");
     if (fd_ < 0) fail(SER_EINVAL, replace_.target() + ": the file is already closed");
+    if (open_) fail(SER_EINTERNAL, replace_.target() + ": member '" + open_->name + "' is not finished");
     try {
         write_central_directory();
         flush();

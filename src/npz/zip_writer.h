@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <future>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -39,8 +40,19 @@ public:
     // taken from `crc` afterwards and patched into the local header.
     void add(const std::string &name, const MemberSpec &spec, const ByteSpan *parts, size_t count,
              std::future<uint32_t> *crc = nullptr);
+
+    // A deflated member whose bytes arrive in pieces (one large member compressed on several
+    // threads): begin() writes its local header, append() adds each piece in order, and end()
+    // patches the CRC-32 and the compressed size into the header. spec.crc is not used.
+    void begin(const std::string &name, const MemberSpec &spec);
+    void append(const ByteSpan &piece);
+    void end(uint32_t crc);
+
     void commit();
     void discard() noexcept;
+    // Discards the file because a member could not be completed; add and commit then fail with
+    // SER_EIO naming `why`.
+    void abandon(const std::string &why) noexcept;
 
 private:
     struct CentralEntry {
@@ -49,6 +61,16 @@ private:
         uint64_t comp_size;
         uint64_t offset;
     };
+    struct OpenMember {
+        std::string name;
+        MemberSpec spec;
+        uint64_t offset = 0;
+        uint64_t comp_size = 0;
+        bool big = false;
+    };
+    void check_writable() const;
+    // Writes a local header as zipfile does with force_zip64; returns the member's offset.
+    uint64_t write_local_header(const std::string &name, const MemberSpec &spec, uint64_t comp_size, bool big);
     void write(const void *data, size_t size);
     void patch_u32(uint64_t offset, uint32_t value);  // overwrites 4 bytes already written
     void start_writeback();
@@ -64,6 +86,7 @@ private:
     uint64_t writeback_from_ = 0;  // file offset up to which writeback has been started
     std::vector<unsigned char> buffer_;
     std::vector<CentralEntry> entries_;
+    std::unique_ptr<OpenMember> open_;  // between begin() and end()
 };
 
 }  // namespace chainerser

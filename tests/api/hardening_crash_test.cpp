@@ -126,11 +126,24 @@ TEST(HardeningCrash, KilledHdf5SaveLeavesTheOldOrTheNewFile) {
 
 // ---- RLIMIT_FSIZE ---------------------------------------------------------------------------------
 
-// In a child whose files may not grow past 256 KiB, saves 16 entries of 64 KiB over `path`. With
+// What a child saves past the limit: `entries` random uint64 arrays of `elems` elements each.
+struct Load {
+    const char *name;
+    int entries;
+    size_t elems;
+    int threads;
+};
+// Many small entries on one thread; one 24 MiB entry on two threads, which NPZ deflates in pieces
+// (its member is half-written when the limit hits).
+const Load kSmallEntries{"16 x 64 KiB", 16, 8192, 1};
+const Load kOneLargeEntry{"1 x 24 MiB", 1, size_t(3) << 20, 2};
+
+// In a child whose files may not grow past 256 KiB, saves `load` over `path`. With
 // `raise_before_close`, the limit is lifted after a failed put and close is still called (a
 // transient failure such as a full disk that then frees up). Prints "put <k> <code> <message>"
 // for the first failed put and "close <code> <message>".
-ChildResult save_past_the_size_limit(const Backend &b, const std::string &path, int compress, bool raise_before_close) {
+ChildResult save_past_the_size_limit(const Backend &b, const std::string &path, int compress, bool raise_before_close,
+                                     const Load &load) {
     return run_child(
         [&](int out) {
             signal(SIGXFSZ, SIG_IGN);
@@ -142,17 +155,17 @@ ChildResult save_past_the_size_limit(const Backend &b, const std::string &path, 
             ser_options o;
             ser_options_init(&o, SER_OPTIONS_VERSION);
             o.compress = compress;
-            o.threads = 1;
+            o.threads = load.threads;
             ser_handle *w = nullptr;
             if (b.open(&w, path.c_str(), SER_WRITE, &o) != SER_OK) return write_all(out, ser_errmsg()), 21;
             bool failed = false;
-            for (int k = 0; k < 16 && !failed; ++k) {
+            for (int k = 0; k < load.entries && !failed; ++k) {
                 // Random-looking data, so that compression cannot bring it under the limit.
-                std::vector<uint64_t> v(8192);
+                std::vector<uint64_t> v(load.elems);
                 std::mt19937_64 rng{uint64_t(k)};
                 for (uint64_t &x : v) x = rng();
                 const int64_t shape[1] = {int64_t(v.size())};
-                int rc = ser_put_array(w, ("w" + std::to_string(k)).c_str(), SER_UINT64, 1, shape, v.data(), 65536);
+                int rc = ser_put_array(w, ("w" + std::to_string(k)).c_str(), SER_UINT64, 1, shape, v.data(), v.size() * 8);
                 if (rc != SER_OK) {
                     write_all(out, "put " + std::to_string(k) + " " + std::to_string(rc) + " " + ser_errmsg() + "\n");
                     failed = true;
@@ -174,34 +187,36 @@ void failed_saves_leave_the_old_file(const Backend &b) {
     const Checkpoint old_cp{1, 3, 1000};
     ASSERT_EQ(save_checkpoint(b.open, path, old_cp, 1), SER_OK) << errmsg();
     const std::string before = read_file(path);
-    for (int compress : {0, 1})
-        for (bool raise : {false, true}) {
-            SCOPED_TRACE(std::string(b.name) + (compress ? " compressed" : " stored") +
-                         (raise ? ", limit lifted before close" : ""));
-            ChildResult r = save_past_the_size_limit(b, path, compress, raise);
-            ASSERT_TRUE(r.exited && r.status == 0) << "status " << r.status << " signal " << r.signal << ": " << r.output;
-            const bool put_failed = mentions(r.output, "put ");
-            const size_t close_at = r.output.find("close ");
-            ASSERT_NE(close_at, std::string::npos) << r.output;
-            const int close_rc = std::stoi(r.output.substr(close_at + 6));
-            // The save failed, as SER_EIO naming the file, at a put or at close ...
-            if (put_failed) {
-                EXPECT_TRUE(mentions(r.output, "put ") && mentions(r.output, " " + std::to_string(SER_EIO) + " " + path))
-                    << r.output;
-                // ... and close after a failed put never commits (the file would lack entries).
-                EXPECT_NE(close_rc, SER_OK) << r.output;
-            } else {
-                EXPECT_EQ(close_rc, SER_EIO) << r.output;
+    for (const Load &load : {kSmallEntries, kOneLargeEntry}) {
+        for (int compress : {0, 1})
+            for (bool raise : {false, true}) {
+                SCOPED_TRACE(std::string(b.name) + " " + load.name + (compress ? " compressed" : " stored") +
+                             (raise ? ", limit lifted before close" : ""));
+                ChildResult r = save_past_the_size_limit(b, path, compress, raise, load);
+                ASSERT_TRUE(r.exited && r.status == 0) << "status " << r.status << " signal " << r.signal << ": " << r.output;
+                const bool put_failed = mentions(r.output, "put ");
+                const size_t close_at = r.output.find("close ");
+                ASSERT_NE(close_at, std::string::npos) << r.output;
+                const int close_rc = std::stoi(r.output.substr(close_at + 6));
+                // The save failed, as SER_EIO naming the file, at a put or at close ...
+                if (put_failed) {
+                    EXPECT_TRUE(mentions(r.output, "put ") && mentions(r.output, " " + std::to_string(SER_EIO) + " " + path))
+                        << r.output;
+                    // ... and close after a failed put never commits (the file would lack entries).
+                    EXPECT_NE(close_rc, SER_OK) << r.output;
+                } else {
+                    EXPECT_EQ(close_rc, SER_EIO) << r.output;
+                }
+                if (close_rc != SER_OK) {
+                    EXPECT_TRUE(close_rc == SER_EIO || (put_failed && close_rc == SER_EINVAL)) << r.output;
+                    EXPECT_TRUE(mentions(r.output.substr(close_at), path)) << r.output;
+                }
+                // ... leaving the old file and no temporary one.
+                EXPECT_TRUE(read_file(path) == before) << "the old file changed";
+                EXPECT_TRUE(holds_checkpoint(b.open, path, old_cp));
+                EXPECT_EQ(dir_entries(dir), std::set<std::string>{"model" + std::string(b.ext)});
             }
-            if (close_rc != SER_OK) {
-                EXPECT_TRUE(close_rc == SER_EIO || (put_failed && close_rc == SER_EINVAL)) << r.output;
-                EXPECT_TRUE(mentions(r.output.substr(close_at), path)) << r.output;
-            }
-            // ... leaving the old file and no temporary one.
-            EXPECT_TRUE(read_file(path) == before) << "the old file changed";
-            EXPECT_TRUE(holds_checkpoint(b.open, path, old_cp));
-            EXPECT_EQ(dir_entries(dir), std::set<std::string>{"model" + std::string(b.ext)});
-        }
+    }
 }
 
 TEST(HardeningCrash, NpzSavePastTheFileSizeLimitFailsAndLeavesTheOldFile) { failed_saves_leave_the_old_file(kNpz); }

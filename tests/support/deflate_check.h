@@ -6,6 +6,7 @@
 #include <libdeflate.h>
 #include <zlib.h>
 
+#include <random>
 #include <vector>
 
 #include "core/byte_buffer.h"
@@ -27,6 +28,14 @@ inline std::vector<unsigned char> zlib_inflate(const chainerser::ByteBuffer &str
     out.resize(z.total_out);
     inflateEnd(&z);
     return out;
+}
+
+// n bytes from a seeded generator: incompressible.
+inline std::vector<unsigned char> random_bytes(size_t n, uint32_t seed) {
+    std::mt19937 rng(seed);
+    std::vector<unsigned char> b(n);
+    for (unsigned char &c : b) c = static_cast<unsigned char>(rng());
+    return b;
 }
 
 // The size of libdeflate's raw deflate stream of `data` at `level`.

@@ -19,6 +19,7 @@ using namespace chainerser;
 using testsupport::libdeflate_size;
 using testsupport::zlib_inflate;
 using Bytes = std::vector<unsigned char>;
+using testsupport::random_bytes;
 
 void expect_round_trip(const Bytes &data, const std::string &what) {
     SCOPED_TRACE(what + ", " + std::to_string(data.size()) + " bytes");
@@ -29,13 +30,6 @@ void expect_round_trip(const Bytes &data, const std::string &what) {
     EXPECT_EQ(back, data);
     // Never worse than storing: 5 bytes per 64 KiB stored block, and per 256 KiB literal block.
     EXPECT_LE(stream.size(), data.size() + 6 * (data.size() / 65535 + 2 * (data.size() / 262144 + 1)));
-}
-
-Bytes random_bytes(size_t n, uint32_t seed) {
-    std::mt19937 rng(seed);
-    Bytes b(n);
-    for (unsigned char &c : b) c = static_cast<unsigned char>(rng());
-    return b;
 }
 
 // float32 like a trained layer's weights: random mantissas, skewed exponents.
