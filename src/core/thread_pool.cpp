@@ -37,4 +37,11 @@ unsigned resolve_threads(int requested) {
     return n ? n : 1;
 }
 
+ThreadPool *pool_for(std::unique_ptr<ThreadPool> &pool, int threads) {
+    const unsigned n = resolve_threads(threads);
+    if (n <= 1) return nullptr;
+    if (!pool) pool = std::make_unique<ThreadPool>(n);
+    return pool.get();
+}
+
 }  // namespace chainerser

@@ -47,4 +47,8 @@ private:
 // The number of workers for an options value: 0 means one per core.
 unsigned resolve_threads(int requested);
 
+// The workers for `threads` (0: one per core) kept in `pool`, made on first use; null for one
+// thread (work on the calling thread). Call under the lock that guards `pool`.
+ThreadPool *pool_for(std::unique_ptr<ThreadPool> &pool, int threads);
+
 }  // namespace chainerser

@@ -219,13 +219,6 @@ void pipeline(ThreadPool *pool, const ChunkGrid &grid, Start start, Finish finis
 
 }  // namespace
 
-ThreadPool *chunk_pool(std::unique_ptr<ThreadPool> &pool, int threads) {
-    const unsigned n = resolve_threads(threads);
-    if (n <= 1) return nullptr;
-    if (!pool) pool = std::make_unique<ThreadPool>(n);
-    return pool.get();
-}
-
 void write_deflate_chunks(hid_t dataset, const DeflateChunkLayout &layout, int level, const void *data,
                           ThreadPool *pool, const std::string &at) {
     const ChunkWindow whole{std::vector<hsize_t>(layout.dims.size(), 0), layout.dims};

@@ -35,10 +35,6 @@ struct ChunkWindow {
 // `itemsize` bytes. More than HDF5's own limit of 4 GiB is SER_EFORMAT. Call under the HDF5 lock.
 uint64_t chunk_bytes_of(hid_t dcpl, size_t itemsize, const std::string &at);
 
-// The workers for `threads` (0: one per core) kept in `pool`, made on first use; null for one
-// thread (work on the calling thread). Call under the HDF5 lock.
-ThreadPool *chunk_pool(std::unique_ptr<ThreadPool> &pool, int threads);
-
 // Writes `data` (C order, already in the file datatype's layout) into `dataset`, created chunked
 // with layout.chunk and the deflate filter at `level` and nothing else. Call without holding the
 // HDF5 lock. `pool` may be null (everything on the calling thread).

@@ -235,7 +235,7 @@ void Hdf5Deserializer::read_window(const std::string &key, const ChunkWindow &wi
         layout = deflate_read_layout(d.dataset.get(), read_memory_type(d.file_type.get(), d.stored, at).get(), at);
     if (layout) {
         // Chunks come out of HDF5 compressed, under the lock, and are inflated outside it.
-        ThreadPool *pool = chunk_pool(file_->pool, options().threads);
+        ThreadPool *pool = pool_for(file_->pool, options().threads);  // under the HDF5 lock
         lock.reset();
         return read_deflate_chunks(d.dataset.get(), *layout, window, options().max_inflate_ratio, buf, pool, at);
     }

@@ -175,7 +175,7 @@ void Hdf5Serializer::write_dataset(const std::string &key, const ConstArrayView 
     layout.chunk = chunks;
     layout.itemsize = meta.type.itemsize;
     layout.fill.assign(layout.itemsize, 0);
-    ThreadPool *pool = chunk_pool(file_->pool, file_->options.threads);
+    ThreadPool *pool = pool_for(file_->pool, file_->options.threads);
     lock.reset();
     write_deflate_chunks(dataset.get(), layout, file_->options.level, data, pool, at);
     lock.emplace();

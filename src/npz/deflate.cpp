@@ -103,10 +103,11 @@ ByteBuffer deflate_raw(const ByteSpan *parts, size_t count, int level, bool fina
     });
 }
 
-bool inflate_raw_exact(const void *in, size_t in_size, void *out, size_t out_size) {
+bool inflate_raw_exact(const void *in, size_t in_size, void *out, size_t out_size, bool whole_input) {
     size_t in_used = 0;
     return libdeflate_deflate_decompress_ex(decompressor(), in, in_size, out, out_size, &in_used, nullptr) ==
-           LIBDEFLATE_SUCCESS;
+               LIBDEFLATE_SUCCESS &&
+           (!whole_input || in_used == in_size);
 }
 
 ByteBuffer zlib_compress(const void *data, size_t size, int level) {

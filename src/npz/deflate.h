@@ -22,8 +22,9 @@ struct ByteSpan {
 ByteBuffer deflate_raw(const ByteSpan *parts, size_t count, int level, bool final = true);
 
 // Inflates a raw deflate stream that must decode to exactly out_size bytes; false if it is
-// corrupt, shorter or longer (so a lying size cannot make it write past `out`).
-bool inflate_raw_exact(const void *in, size_t in_size, void *out, size_t out_size);
+// corrupt, shorter or longer (so a lying size cannot make it write past `out`). With
+// `whole_input`, the stream must also end exactly at in_size.
+bool inflate_raw_exact(const void *in, size_t in_size, void *out, size_t out_size, bool whole_input = false);
 
 // A zlib stream (2-byte header, deflate, Adler-32: what HDF5's deflate filter stores) of the
 // `size` bytes at `data`, at `level` (0-9).

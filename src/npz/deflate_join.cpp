@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <cstring>
 #include <memory>
 
 #include "core/error.h"
@@ -58,12 +59,20 @@ size_t open_deflate_end(unsigned char *stream, size_t size) {
     size_t n = (bits.end + 7) / 8;
     const unsigned used = unsigned(bits.end % 8);
     if (used) stream[n - 1] &= static_cast<unsigned char>((1u << used) - 1);  // padding bits as 0
-    // An empty stored block: three header bits 0 (not final, stored), padding to the byte, then
-    // LEN 0 and NLEN 0xffff. The header bits fit in the last byte when it has three free bits.
+    // An empty stored block to reach a byte boundary: three header bits 0 (not final, stored),
+    // padding, then LEN 0 and NLEN 0xffff. Its header fits in the last byte if that has three
+    // free bits. Then kPieceEnd, whose header is a byte of its own.
     if (used == 0 || used > 5) stream[n++] = 0;
-    const unsigned char len[4] = {0x00, 0x00, 0xff, 0xff};
-    for (unsigned char b : len) stream[n++] = b;
+    for (unsigned char b : {0x00, 0x00, 0xff, 0xff}) stream[n++] = b;
+    for (unsigned char b : kPieceEnd) stream[n++] = b;
     return n;
+}
+
+bool close_piece(unsigned char *piece, size_t size) {
+    if (size < sizeof kPieceEnd || std::memcmp(piece + size - sizeof kPieceEnd, kPieceEnd, sizeof kPieceEnd) != 0)
+        return false;
+    piece[size - sizeof kPieceEnd] |= 1;
+    return true;
 }
 
 }  // namespace chainerser

@@ -185,7 +185,7 @@ ByteBuffer deflate_literals(const void *data, size_t size, bool final) {
     const size_t blocks = size == 0 ? 1 : (size + kBlockBytes - 1) / kBlockBytes;
     // A block is written as Huffman codes only if that is smaller than storing it, whose LEN, NLEN,
     // header bits and padding take under 6 bytes per stored block.
-    const size_t bound = size + 6 * (size / kMaxStoredBytes + 2 * blocks) + 16;
+    const size_t bound = size + 6 * (size / kMaxStoredBytes + 2 * blocks) + 24;
     ByteBuffer out(bound);
     BitWriter w(out.data());
     for (size_t b = 0; b < blocks; ++b) {
@@ -199,7 +199,10 @@ ByteBuffer deflate_literals(const void *data, size_t size, bool final) {
         else
             write_stored(w, in + at, n, last);
     }
-    if (!final) write_stored(w, nullptr, 0, false);  // ends on a byte boundary, for what follows
+    if (!final) {  // ends on a byte boundary, with kPieceEnd (deflate_join.h)
+        write_stored(w, nullptr, 0, false);
+        write_stored(w, nullptr, 0, false);
+    }
     out.shrink(size_t(w.end() - out.data()));
     return out;
 }

@@ -15,8 +15,7 @@
 namespace chainerser {
 
 // The raw deflate stream (ending with a final block) of the `size` bytes at `data`. Without
-// `final`, it ends with an empty non-final stored block instead, on a byte boundary, so that
-// another stream can follow it (see deflate_join.h).
+// `final`, it ends with kPieceEnd instead, so that another stream can follow (deflate_join.h).
 ByteBuffer deflate_literals(const void *data, size_t size, bool final = true);
 
 // The exact size in bits that deflate_literals gives `size` bytes at `data` as one block

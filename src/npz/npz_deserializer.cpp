@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "core/thread_pool.h"
 #include "npz/none_pickle.h"
 #include "npz/npy_header.h"
 #include "npz/zip_reader.h"
@@ -26,6 +27,7 @@ struct NpzDeserializer::Archive {
         uint64_t data_offset;
     };
     std::map<std::string, Parsed> headers;  // cache of decoded npy headers
+    std::unique_ptr<ThreadPool> pool;       // inflates the pieces of large members; made on first need
 
     std::optional<uint64_t> member_of(const std::string &key) const {
         auto it = std::lower_bound(keys.begin(), keys.end(), key);
@@ -137,7 +139,12 @@ std::pair<uint64_t, uint64_t> NpzDeserializer::located(const std::string &key) {
 
 void NpzDeserializer::read_entry(const std::string &key, const ArrayMeta &meta, void *buf) {
     const auto [member, offset] = located(key);
-    archive_->zip->read_range(member, offset, buf, meta.nbytes(), where(file_name(), key));
+    ThreadPool *pool = nullptr;
+    if (!archive_->zip->members()[member].pieces.empty()) {
+        std::lock_guard<std::mutex> lock(archive_->mutex);
+        pool = pool_for(archive_->pool, options().threads);
+    }
+    archive_->zip->read_range(member, offset, buf, meta.nbytes(), where(file_name(), key), pool);
 }
 
 const void *NpzDeserializer::view(std::string_view key, ArrayMeta &meta) {

@@ -40,16 +40,24 @@ Deflated deflate_member(const ByteSpan *parts, size_t count, int level) {
     return d;
 }
 
-// Compressed members this large are cut into pieces of kPieceBytes, deflated in parallel and
-// joined into one stream (deflate_join.h), without a copy of the member: put() returns when the
-// member is in the file. Pieces this large lose well under 0.1% of compression at their joins.
+// Compressed members this large are cut into pieces of at least kPieceBytes, deflated in parallel
+// and joined into one stream (deflate_join.h), without a copy of the member: put() returns when
+// the member is in the file. Pieces this large lose well under 0.1% of compression at their joins.
 constexpr size_t kPieceBytes = size_t(8) << 20;
 constexpr size_t kSplitBytes = 2 * kPieceBytes;
+
+// The data bytes per piece: kPieceBytes, or more (whole MiB) so that the piece index fits.
+size_t piece_bytes(size_t data_size) {
+    constexpr size_t kMiB = size_t(1) << 20;
+    const size_t per = (data_size / (kMaxPieceIndex + 1) + kMiB) / kMiB * kMiB;
+    return std::max(kPieceBytes, per);
+}
 
 // Piece i of a member: its npy header (piece 0 only) and its slice of the data, deflated.
 Deflated deflate_piece(const ByteSpan &header, const ByteSpan &data, size_t i, size_t pieces, int level) {
     const auto *d = static_cast<const unsigned char *>(data.data);
-    const ByteSpan in[2] = {header, {d + i * kPieceBytes, std::min(kPieceBytes, data.size - i * kPieceBytes)}};
+    const size_t per = piece_bytes(data.size);
+    const ByteSpan in[2] = {header, {d + i * per, std::min(per, data.size - i * per)}};
     const ByteSpan *first = i == 0 ? in : in + 1;
     const size_t count = i == 0 ? 2 : 1;
     Deflated out;
@@ -182,7 +190,7 @@ struct NpzSerializer::Archive {
         submit_batch();
         drain(true);  // the members put before this one go first
         const ByteSpan header = parts[0], data = parts[1];
-        const size_t pieces = (data.size + kPieceBytes - 1) / kPieceBytes;
+        const size_t pieces = (data.size + piece_bytes(data.size) - 1) / piece_bytes(data.size);
         const int level = options.level;
         MemberSpec spec;
         spec.size = header.size + data.size;
@@ -196,7 +204,7 @@ struct NpzSerializer::Archive {
                 const Deflated piece = ahead.front().get();
                 ahead.pop_front();
                 crc = crc32_concat(crc, piece.crc, piece.size);
-                zip->append({piece.stream.data(), piece.stream.size()});
+                zip->append({piece.stream.data(), piece.stream.size()}, piece.size);
             }
             zip->end(crc);
         } catch (const std::exception &e) {

@@ -67,6 +67,26 @@ void pread_exact(int fd, void *buf, uint64_t size, uint64_t offset, const std::s
     }
 }
 
+namespace {
+
+// A piece index that does not describe increasing pieces inside the member is ignored: the member
+// is then read as one stream, which does not depend on it.
+std::vector<PieceEnd> piece_index(const unsigned char *p, size_t len, const ZipEntry &e) {
+    std::vector<PieceEnd> pieces;
+    if (len % 16 || len / 16 > kMaxPieceIndex) return pieces;
+    PieceEnd last{0, 0};
+    for (size_t at = 0; at < len; at += 16) {
+        const PieceEnd end{u64(p + at), u64(p + at + 8)};
+        if (end.decoded <= last.decoded || end.compressed <= last.compressed || end.decoded >= e.size ||
+            end.compressed >= e.comp_size)
+            return {};
+        pieces.push_back(last = end);
+    }
+    return pieces;
+}
+
+}  // namespace
+
 std::vector<ZipEntry> read_zip_directory(int fd, uint64_t file_size, const std::string &path, uint64_t max_members) {
     const std::string at = path + ": ";
     if (file_size < kEndSize) fail(SER_EFORMAT, at + "not a zip archive (too short)");
@@ -133,6 +153,7 @@ std::vector<ZipEntry> read_zip_directory(int fd, uint64_t file_size, const std::
             fail(SER_EFORMAT, which + "member name is flagged as UTF-8 but is not valid UTF-8");
         // zip64 extra: only the fields whose 32-bit value is 0xFFFFFFFF are present, in this order.
         const unsigned char *x = name + name_len, *x_end = x + extra_len;
+        const unsigned char *index = nullptr;
         while (x_end - x >= 4) {
             const uint16_t id = u16(x), len = u16(x + 2);
             if (len > x_end - x - 4) fail(SER_EFORMAT, which + "extra field runs past its entry");
@@ -145,8 +166,10 @@ std::vector<ZipEntry> read_zip_directory(int fd, uint64_t file_size, const std::
                     f += 8;
                 }
             }
+            if (id == kPieceIndexExtraId) index = x;
             x += 4 + len;
         }
+        if (index) e.pieces = piece_index(index + 4, u16(index + 2), e);  // after zip64 gave the sizes
         entries.push_back(std::move(e));
         pos += kCentralSize + name_len + extra_len + comment_len;
     }

@@ -9,6 +9,18 @@
 
 namespace chainerser {
 
+// The piece index: an extra field of a member's central directory entry that libchainerser
+// writes for a member deflated in independent pieces (deflate_join.h). It holds, for each piece
+// but the last, where the piece ends in the decoded member and in the compressed bytes (two u64
+// each). Other readers skip it, as they skip every extra field they do not know.
+constexpr uint16_t kPieceIndexExtraId = 0x6370;  // "pc"
+// At most this many entries, so that the field fits in an entry's 64 KiB of extra fields.
+constexpr size_t kMaxPieceIndex = 4000;
+
+struct PieceEnd {
+    uint64_t decoded, compressed;
+};
+
 struct ZipEntry {
     std::string name;          // UTF-8 (names without the UTF-8 flag are decoded as CP437, as CPython does)
     uint64_t size = 0;         // uncompressed
@@ -17,6 +29,7 @@ struct ZipEntry {
     uint32_t crc = 0;
     uint16_t method = 0;
     uint16_t flags = 0;
+    std::vector<PieceEnd> pieces;  // the piece index, if any: increasing, inside the member
     bool encrypted() const { return flags & 1; }
 };
 

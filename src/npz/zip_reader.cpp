@@ -11,10 +11,16 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <deque>
+#include <future>
 #include <memory>
+#include <optional>
 
+#include "core/byte_buffer.h"
 #include "core/error.h"
+#include "core/thread_pool.h"
 #include "npz/deflate.h"
+#include "npz/deflate_join.h"
 
 namespace chainerser {
 namespace {
@@ -174,13 +180,15 @@ size_t ZipReader::read_prefix(uint64_t index, void *buf, size_t n, const std::st
     return n - z.avail_out;
 }
 
-void ZipReader::read_range(uint64_t index, uint64_t offset, void *buf, uint64_t n, const std::string &what) {
+void ZipReader::read_range(uint64_t index, uint64_t offset, void *buf, uint64_t n, const std::string &what,
+                           ThreadPool *pool) {
     check_readable(index, what);
     const ZipEntry &m = members_[index];
     if (offset > m.size || n > m.size - offset)
         fail(SER_EFORMAT, what + "needs " + std::to_string(n) + " bytes at offset " + std::to_string(offset) +
                               " but the member holds " + std::to_string(m.size));
     if (m.method == 0) return read_stored(index, offset, buf, n, what);
+    if (m.method == 8 && !m.pieces.empty() && read_in_pieces(index, offset, buf, n, pool, what)) return;
     if (m.method == 8 && m.size <= kMaxWholeInflate) return read_deflated_whole(index, offset, buf, n, what);
     read_with_libzip(index, offset, buf, n, what);
 }
@@ -232,6 +240,66 @@ void ZipReader::read_deflated_whole(uint64_t index, uint64_t offset, void *buf, 
         t_decoded.reader = 0;
         t_decoded.bytes.release();
     }
+}
+
+bool ZipReader::read_in_pieces(uint64_t index, uint64_t offset, void *buf, uint64_t n, ThreadPool *pool,
+                               const std::string &what) {
+    const ZipEntry &m = members_[index];
+    const uint64_t start = data_offset(index, what);
+    struct Piece {
+        uint64_t d0, d1, c0, c1;  // where it lies in the decoded member and in the stored bytes
+    };
+    std::vector<Piece> pieces;
+    PieceEnd from{0, 0};
+    for (const PieceEnd &end : m.pieces) pieces.push_back({from.decoded, end.decoded, from.compressed, end.compressed}), from = end;
+    pieces.push_back({from.decoded, m.size, from.compressed, m.comp_size});
+
+    auto *out = static_cast<unsigned char *>(buf);
+    // The CRC-32 of the piece's decoded bytes, or nothing if it is not a piece that decodes to them.
+    auto decode = [this, out, offset, n, start, &m, &what](const Piece &p) -> std::optional<uint32_t> {
+        const uint64_t size = p.d1 - p.d0;
+        const uint64_t ratio = limits_.max_inflate_ratio;
+        if (ratio && size > 1024 && size / ratio > p.c1 - p.c0) return std::nullopt;
+        ByteBuffer stored(static_cast<size_t>(p.c1 - p.c0));
+        pread_exact(fd_, stored.data(), stored.size(), start + p.c0, what);
+        if (p.d1 != m.size && !close_piece(stored.data(), stored.size())) return std::nullopt;
+        const uint64_t lo = std::max(p.d0, offset), hi = std::min(p.d1, offset + n);
+        if (lo == p.d0 && hi == p.d1) {  // wholly inside the range: straight into the caller's buffer
+            unsigned char *to = out + (p.d0 - offset);
+            if (!inflate_raw_exact(stored.data(), stored.size(), to, size_t(size), true)) return std::nullopt;
+            return crc32_update(0, to, size_t(size));
+        }
+        if (size > kMaxWholeInflate) return std::nullopt;  // no piece of ours is this large
+        ByteBuffer decoded(static_cast<size_t>(size));
+        if (!inflate_raw_exact(stored.data(), stored.size(), decoded.data(), decoded.size(), true)) return std::nullopt;
+        if (lo < hi) std::memcpy(out + (lo - offset), decoded.data() + (lo - p.d0), size_t(hi - lo));
+        return crc32_update(0, decoded.data(), decoded.size());
+    };
+
+    uint32_t crc = 0;
+    bool whole = true;
+    auto take = [&](const Piece &p, std::optional<uint32_t> piece_crc) {
+        if (!piece_crc) whole = false;
+        else crc = crc32_concat(crc, *piece_crc, p.d1 - p.d0);
+    };
+    if (!pool) {
+        for (size_t i = 0; i < pieces.size() && whole; ++i) take(pieces[i], decode(pieces[i]));
+        return whole && crc == m.crc;
+    }
+    std::deque<std::future<std::optional<uint32_t>>> ahead;
+    try {
+        for (size_t next = 0, done = 0; done < pieces.size(); ++done) {
+            for (; next < pieces.size() && ahead.size() < 2 * pool->size(); ++next)
+                ahead.push_back(pool->submit([&decode, &pieces, next] { return decode(pieces[next]); }));
+            take(pieces[done], ahead.front().get());
+            ahead.pop_front();
+        }
+    } catch (...) {
+        for (auto &f : ahead)  // they write into the caller's buffer: let them end
+            if (f.valid()) f.wait();
+        throw;
+    }
+    return whole && crc == m.crc;
 }
 
 struct zip *ZipReader::libzip(const std::string &what) {

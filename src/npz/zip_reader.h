@@ -1,7 +1,8 @@
 // Read access to a zip archive. The member table comes from our own central-directory parse
 // (zip_directory.h); member data is read with pread and decoded independently per member:
-// stored members straight into the caller's buffer, deflated ones with libdeflate, and members
-// that are very large or use other methods (bzip2, lzma, ...) stream through libzip. Every full
+// stored members straight into the caller's buffer, deflated ones with libdeflate (piece by piece
+// in parallel where the member has a piece index), and members that are very large or use other
+// methods (bzip2, lzma, ...) stream through libzip. Every full
 // read checks the member's size and CRC-32 against the directory.
 #pragma once
 
@@ -15,6 +16,8 @@
 struct zip;
 
 namespace chainerser {
+
+class ThreadPool;
 
 struct ZipLimits {
     uint64_t max_members = 0;        // 0: none
@@ -35,8 +38,10 @@ public:
     size_t read_prefix(uint64_t index, void *buf, size_t n, const std::string &what);
 
     // Bytes [offset, offset + n) of member `index` into buf, checking the whole member's size and
-    // CRC-32. `what` starts every message ("file: key 'k': ").
-    void read_range(uint64_t index, uint64_t offset, void *buf, uint64_t n, const std::string &what);
+    // CRC-32. `what` starts every message ("file: key 'k': "). A member with a piece index has
+    // its pieces inflated on `pool` when one is given.
+    void read_range(uint64_t index, uint64_t offset, void *buf, uint64_t n, const std::string &what,
+                    ThreadPool *pool = nullptr);
 
     // File offset of member `index`'s stored bytes (after its local header), checked to lie
     // inside the file.
@@ -54,6 +59,11 @@ private:
     // The whole decoded member, CRC-checked; the last one per thread is kept, because a header
     // read is usually followed by the data read of the same member.
     const unsigned char *inflate_whole(uint64_t index, const std::string &what);
+    // A member with a piece index: each piece inflated by itself, straight into buf where it lies
+    // inside the range. False if the pieces are not what the index says, or do not decode to the
+    // member's CRC-32: the member must then be read as one stream.
+    bool read_in_pieces(uint64_t index, uint64_t offset, void *buf, uint64_t n, ThreadPool *pool,
+                        const std::string &what);
     void read_with_libzip(uint64_t index, uint64_t offset, void *buf, uint64_t n, const std::string &what);
     size_t prefix_with_libzip(uint64_t index, void *buf, size_t n, const std::string &what);
     struct zip *libzip(const std::string &what);

@@ -164,7 +164,7 @@ void ZipWriter::add(const std::string &name, const MemberSpec &spec, const ByteS
         written.crc = crc->get();
         patch_u32(offset + 14, written.crc);  // the local header's CRC field
     }
-    entries_.push_back({name, written, comp_size, offset});
+    entries_.push_back({name, written, comp_size, offset, {}});
 }
 
 void ZipWriter::begin(const std::string &name, const MemberSpec &spec) {
@@ -180,16 +180,22 @@ void ZipWriter::begin(const std::string &name, const MemberSpec &spec) {
     open_ = std::move(m);
 }
 
-void ZipWriter::append(const ByteSpan &piece) {
+void ZipWriter::append(const ByteSpan &piece, uint64_t decoded_size) {
     if (!open_) fail(SER_EINTERNAL, replace_.target() + ": append() without begin()");
     if (piece.size) write(piece.data, piece.size);
     open_->comp_size += piece.size;
+    const uint64_t decoded_end = (open_->pieces.empty() ? 0 : open_->pieces.back().decoded) + decoded_size;
+    open_->pieces.push_back({decoded_end, open_->comp_size});
 }
 
 void ZipWriter::end(uint32_t crc) {
     if (!open_) fail(SER_EINTERNAL, replace_.target() + ": end() without begin()");
-    const OpenMember m = std::move(*open_);
+    OpenMember m = std::move(*open_);
     open_.reset();
+    if (m.pieces.empty() || m.pieces.back().decoded != m.spec.size)
+        fail(SER_EINTERNAL, replace_.target() + ": the pieces of '" + m.name + "' do not add up to its size");
+    m.pieces.pop_back();  // the last piece ends where the member does
+    if (m.pieces.size() > kMaxPieceIndex) m.pieces.clear();  // no room in the directory: no index
     patch_u32(m.offset + 14, crc);
     if (!m.big) patch_u32(m.offset + 18, uint32_t(m.comp_size));
     const uint64_t zip64_comp_size = m.offset + 30 + m.name.size() + 4 + 8;  // in the zip64 extra
@@ -197,7 +203,7 @@ void ZipWriter::end(uint32_t crc) {
     patch_u32(zip64_comp_size + 4, uint32_t(m.comp_size >> 32));
     MemberSpec written = m.spec;
     written.crc = crc;
-    entries_.push_back({m.name, written, m.comp_size, m.offset});
+    entries_.push_back({m.name, written, m.comp_size, m.offset, std::move(m.pieces)});
 }
 
 void ZipWriter::abandon(const std::string &why) noexcept {
@@ -215,16 +221,25 @@ void ZipWriter::write_central_directory() {
         Bytes zip64;
         if (sizes64) zip64.u64(e.spec.size).u64(e.comp_size);
         if (offset64) zip64.u64(e.offset);
-        const size_t extra = zip64.data().empty() ? 0 : 4 + zip64.data().size();
+        Bytes index;
+        for (const PieceEnd &p : e.pieces) index.u64(p.decoded).u64(p.compressed);
+        const size_t zip64_extra = zip64.data().empty() ? 0 : 4 + zip64.data().size();
+        const size_t extra = zip64_extra + (e.pieces.empty() ? 0 : 4 + index.data().size());
         Bytes c;
         c.u32(0x02014b50).u16(kMadeByUnix | version).u16(version).u16(flags_for(e.name));
         c.u16(e.spec.deflated ? 8 : 0).u16(0).u16(kDosDate).u32(e.spec.crc);
         c.u32(sizes64 ? 0xffffffffu : e.comp_size).u32(sizes64 ? 0xffffffffu : e.spec.size);
         c.u16(e.name.size()).u16(extra).u16(0).u16(0).u16(0).u32(kUnixMode0600);
         c.u32(offset64 ? 0xffffffffu : e.offset).raw(e.name);
-        if (extra) c.u16(0x0001).u16(zip64.data().size());
+        if (zip64_extra) c.u16(0x0001).u16(zip64.data().size());
         write(c.data().data(), c.data().size());
-        if (extra) write(zip64.data().data(), zip64.data().size());
+        if (zip64_extra) write(zip64.data().data(), zip64.data().size());
+        if (!e.pieces.empty()) {
+            Bytes id;
+            id.u16(kPieceIndexExtraId).u16(index.data().size());
+            write(id.data().data(), id.data().size());
+            write(index.data().data(), index.data().size());
+        }
     }
     const uint64_t cd_size = position_ - cd_start, count = entries_.size();
     if (count > kFileCountLimit || cd_start > kZip64Limit || cd_size > kZip64Limit) {

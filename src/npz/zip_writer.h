@@ -15,6 +15,7 @@
 
 #include "core/atomic_file.h"
 #include "npz/deflate.h"
+#include "npz/zip_directory.h"
 
 namespace chainerser {
 
@@ -42,10 +43,12 @@ public:
              std::future<uint32_t> *crc = nullptr);
 
     // A deflated member whose bytes arrive in pieces (one large member compressed on several
-    // threads): begin() writes its local header, append() adds each piece in order, and end()
-    // patches the CRC-32 and the compressed size into the header. spec.crc is not used.
+    // threads, deflate_join.h): begin() writes its local header, append() adds each piece in
+    // order with the number of member bytes it decodes to, and end() patches the CRC-32 and the
+    // compressed size into the header. spec.crc is not used. The central directory entry gets a
+    // piece index (zip_directory.h) so that readers can inflate the pieces apart.
     void begin(const std::string &name, const MemberSpec &spec);
-    void append(const ByteSpan &piece);
+    void append(const ByteSpan &piece, uint64_t decoded_size);
     void end(uint32_t crc);
 
     void commit();
@@ -60,6 +63,7 @@ private:
         MemberSpec spec;
         uint64_t comp_size;
         uint64_t offset;
+        std::vector<PieceEnd> pieces;  // where each piece but the last ends
     };
     struct OpenMember {
         std::string name;
@@ -67,6 +71,7 @@ private:
         uint64_t offset = 0;
         uint64_t comp_size = 0;
         bool big = false;
+        std::vector<PieceEnd> pieces;  // after each piece so far
     };
     void check_writable() const;
     // Writes a local header as zipfile does with force_zip64; returns the member's offset.

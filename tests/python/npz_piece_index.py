@@ -1,0 +1,76 @@
+"""Writes an .npz whose deflated members carry libchainerser's piece index (src/npz/zip_directory.h),
+the pieces made by zlib rather than by libchainerser, and checks that numpy.load reads it.
+usage: npz_piece_index.py OUT.npz
+Members (each a float32 array of 60000 values, i * 0.25 mod 97):
+  w          three pieces and a correct index;
+  misplaced  the same pieces, its index off by one compressed byte (readers must not trust it);
+  plain      one ordinary zlib stream, no index.
+Prints the sha256 of the array's bytes."""
+import hashlib
+import io
+import struct
+import sys
+import zlib
+
+import numpy as np
+
+PIECE_INDEX_ID = 0x6370
+PIECE_END = b'\x00\x00\x00\xff\xff'  # an empty non-final stored block on a byte boundary
+
+
+def npy_bytes(array):
+    out = io.BytesIO()
+    np.lib.format.write_array(out, array)
+    return out.getvalue()
+
+
+def pieces(data, cuts):
+    """Each slice deflated by itself; all but the last end without a final block, with PIECE_END."""
+    streams, ends = [], []
+    bounds = [0] + cuts + [len(data)]
+    for k in range(len(bounds) - 1):
+        c = zlib.compressobj(6, zlib.DEFLATED, -15)
+        last = k == len(bounds) - 2
+        s = c.compress(data[bounds[k]:bounds[k + 1]]) + c.flush(zlib.Z_FINISH if last else zlib.Z_FULL_FLUSH)
+        if not last:
+            s += PIECE_END
+        streams.append(s)
+        ends.append((bounds[k + 1], sum(len(x) for x in streams)))
+    return b''.join(streams), ends[:-1]
+
+
+def write_zip(path, members):
+    """members: (name, raw bytes, deflated bytes, piece ends); zip as numpy writes it, plus the index."""
+    out, central = io.BytesIO(), []
+    for name, raw, deflated, ends in members:
+        offset, crc, n = out.tell(), zlib.crc32(raw), name.encode()
+        zip64 = struct.pack('<HHQQ', 1, 16, len(raw), len(deflated))
+        out.write(struct.pack('<IHHHHHIIIHH', 0x04034b50, 20, 0, 8, 0, 0x21, crc, len(deflated), len(raw),
+                              len(n), len(zip64)) + n + zip64 + deflated)
+        index = b''.join(struct.pack('<QQ', d, c) for d, c in ends)
+        extra = struct.pack('<HH', PIECE_INDEX_ID, len(index)) + index if ends else b''
+        central.append(struct.pack('<IHHHHHHIIIHHHHHII', 0x02014b50, 0x314, 20, 0, 8, 0, 0x21, crc, len(deflated),
+                                   len(raw), len(n), len(extra), 0, 0, 0, 0o600 << 16, offset) + n + extra)
+    cd_at = out.tell()
+    for c in central:
+        out.write(c)
+    out.write(struct.pack('<IHHHHIIH', 0x06054b50, 0, 0, len(members), len(members), out.tell() - cd_at, cd_at, 0))
+    with open(path, 'wb') as f:
+        f.write(out.getvalue())
+
+
+def main():
+    path = sys.argv[1]
+    array = (np.arange(60000, dtype=np.float32) * 0.25) % 97
+    raw = npy_bytes(array)
+    deflated, ends = pieces(raw, [70000, 150000])
+    misplaced = [(d, c + 1) for d, c in ends]
+    write_zip(path, [('w.npy', raw, deflated, ends), ('misplaced.npy', raw, deflated, misplaced),
+                     ('plain.npy', raw, zlib.compress(raw, 6)[2:-4], [])])
+    with np.load(path) as z:
+        for key in ('w', 'misplaced', 'plain'):
+            assert np.array_equal(z[key], array), key
+    print(hashlib.sha256(array.tobytes()).hexdigest())
+
+
+main()
