@@ -288,10 +288,11 @@ bool ZipReader::read_in_pieces(uint64_t index, uint64_t offset, void *buf, uint6
     }
     std::deque<std::future<std::optional<uint32_t>>> ahead;
     try {
-        for (size_t next = 0, done = 0; done < pieces.size(); ++done) {
-            for (; next < pieces.size() && ahead.size() < 2 * pool->size(); ++next)
+        for (size_t next = 0;;) {  // a few pieces ahead; none more once one has failed
+            for (; whole && next < pieces.size() && ahead.size() < 2 * pool->size(); ++next)
                 ahead.push_back(pool->submit([&decode, &pieces, next] { return decode(pieces[next]); }));
-            take(pieces[done], ahead.front().get());
+            if (ahead.empty()) break;
+            take(pieces[next - ahead.size()], ahead.front().get());
             ahead.pop_front();
         }
     } catch (...) {
