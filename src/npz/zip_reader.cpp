@@ -251,7 +251,10 @@ bool ZipReader::read_in_pieces(uint64_t index, uint64_t offset, void *buf, uint6
     };
     std::vector<Piece> pieces;
     PieceEnd from{0, 0};
-    for (const PieceEnd &end : m.pieces) pieces.push_back({from.decoded, end.decoded, from.compressed, end.compressed}), from = end;
+    for (const PieceEnd &end : m.pieces) {
+        pieces.push_back({from.decoded, end.decoded, from.compressed, end.compressed});
+        from = end;
+    }
     pieces.push_back({from.decoded, m.size, from.compressed, m.comp_size});
 
     auto *out = static_cast<unsigned char *>(buf);
@@ -260,6 +263,7 @@ bool ZipReader::read_in_pieces(uint64_t index, uint64_t offset, void *buf, uint6
         const uint64_t size = p.d1 - p.d0;
         const uint64_t ratio = limits_.max_inflate_ratio;
         if (ratio && size > 1024 && size / ratio > p.c1 - p.c0) return std::nullopt;
+        if (size > kMaxWholeInflate || p.c1 - p.c0 > kMaxWholeInflate) return std::nullopt;  // no piece of ours
         ByteBuffer stored(static_cast<size_t>(p.c1 - p.c0));
         pread_exact(fd_, stored.data(), stored.size(), start + p.c0, what);
         if (p.d1 != m.size && !close_piece(stored.data(), stored.size())) return std::nullopt;
@@ -269,7 +273,6 @@ bool ZipReader::read_in_pieces(uint64_t index, uint64_t offset, void *buf, uint6
             if (!inflate_raw_exact(stored.data(), stored.size(), to, size_t(size), true)) return std::nullopt;
             return crc32_update(0, to, size_t(size));
         }
-        if (size > kMaxWholeInflate) return std::nullopt;  // no piece of ours is this large
         ByteBuffer decoded(static_cast<size_t>(size));
         if (!inflate_raw_exact(stored.data(), stored.size(), decoded.data(), decoded.size(), true)) return std::nullopt;
         if (lo < hi) std::memcpy(out + (lo - offset), decoded.data() + (lo - p.d0), size_t(hi - lo));
