@@ -51,4 +51,33 @@ unsigned resolve_threads(int requested);
 // thread (work on the calling thread). Call under the lock that guards `pool`.
 ThreadPool *pool_for(std::unique_ptr<ThreadPool> &pool, int threads);
 
+// Runs job(0) ... job(n - 1), on `pool` a few ahead of the calling thread (on the calling thread
+// when `pool` is null), and hands each result to take(i, result) on the calling thread, in order.
+// Once take returns false, no further job starts. If a job or take throws, the jobs already
+// started are waited for (they may use the caller's buffers) and the exception propagates.
+template <class Job, class Take>
+void run_in_order(ThreadPool *pool, size_t n, Job job, Take take) {
+    if (!pool) {
+        for (size_t i = 0; i < n; ++i)
+            if (!take(i, job(i))) return;
+        return;
+    }
+    std::deque<std::future<decltype(job(size_t(0)))>> ahead;
+    try {
+        bool more = true;
+        for (size_t next = 0;;) {
+            for (; more && next < n && ahead.size() < 2 * size_t(pool->size()); ++next)
+                ahead.push_back(pool->submit([&job, next] { return job(next); }));
+            if (ahead.empty()) return;
+            auto result = ahead.front().get();
+            ahead.pop_front();
+            more = take(next - ahead.size() - 1, std::move(result)) && more;
+        }
+    } catch (...) {
+        for (auto &f : ahead)
+            if (f.valid()) f.wait();
+        throw;
+    }
+}
+
 }  // namespace chainerser

@@ -53,10 +53,10 @@ size_t piece_bytes(size_t data_size) {
     return std::max(kPieceBytes, per);
 }
 
-// Piece i of a member: its npy header (piece 0 only) and its slice of the data, deflated.
-Deflated deflate_piece(const ByteSpan &header, const ByteSpan &data, size_t i, size_t pieces, int level) {
+// Piece i of a member, `per` data bytes each: its npy header (piece 0 only) and its slice of the
+// data, deflated.
+Deflated deflate_piece(const ByteSpan &header, const ByteSpan &data, size_t per, size_t i, size_t pieces, int level) {
     const auto *d = static_cast<const unsigned char *>(data.data);
-    const size_t per = piece_bytes(data.size);
     const ByteSpan in[2] = {header, {d + i * per, std::min(per, data.size - i * per)}};
     const ByteSpan *first = i == 0 ? in : in + 1;
     const size_t count = i == 0 ? 2 : 1;
@@ -190,26 +190,22 @@ struct NpzSerializer::Archive {
         submit_batch();
         drain(true);  // the members put before this one go first
         const ByteSpan header = parts[0], data = parts[1];
-        const size_t pieces = (data.size + piece_bytes(data.size) - 1) / piece_bytes(data.size);
+        const size_t per = piece_bytes(data.size), pieces = (data.size + per - 1) / per;
         const int level = options.level;
         MemberSpec spec;
         spec.size = header.size + data.size;
-        std::deque<std::future<Deflated>> ahead;
         try {
             zip->begin(name, spec);
             uint32_t crc = 0;
-            for (size_t next = 0, done = 0; done < pieces; ++done) {
-                for (; next < pieces && ahead.size() < 2 * pool.size(); ++next)
-                    ahead.push_back(pool.submit([=] { return deflate_piece(header, data, next, pieces, level); }));
-                const Deflated piece = ahead.front().get();
-                ahead.pop_front();
-                crc = crc32_concat(crc, piece.crc, piece.size);
-                zip->append({piece.stream.data(), piece.stream.size()}, piece.size);
-            }
+            run_in_order(
+                &pool, pieces, [&](size_t i) { return deflate_piece(header, data, per, i, pieces, level); },
+                [&](size_t, const Deflated &piece) {
+                    crc = crc32_concat(crc, piece.crc, piece.size);
+                    zip->append({piece.stream.data(), piece.stream.size()}, piece.size);
+                    return true;
+                });
             zip->end(crc);
         } catch (const std::exception &e) {
-            for (std::future<Deflated> &f : ahead)  // they read the caller's buffer: let them end
-                if (f.valid()) f.wait();
             zip->abandon("member '" + name + "' was not completed: " + e.what());
             throw;
         }

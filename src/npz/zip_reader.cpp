@@ -11,8 +11,6 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <deque>
-#include <future>
 #include <memory>
 #include <optional>
 
@@ -281,28 +279,13 @@ bool ZipReader::read_in_pieces(uint64_t index, uint64_t offset, void *buf, uint6
 
     uint32_t crc = 0;
     bool whole = true;
-    auto take = [&](const Piece &p, std::optional<uint32_t> piece_crc) {
-        if (!piece_crc) whole = false;
-        else crc = crc32_concat(crc, *piece_crc, p.d1 - p.d0);
-    };
-    if (!pool) {
-        for (size_t i = 0; i < pieces.size() && whole; ++i) take(pieces[i], decode(pieces[i]));
-        return whole && crc == m.crc;
-    }
-    std::deque<std::future<std::optional<uint32_t>>> ahead;
-    try {
-        for (size_t next = 0;;) {  // a few pieces ahead; none more once one has failed
-            for (; whole && next < pieces.size() && ahead.size() < 2 * pool->size(); ++next)
-                ahead.push_back(pool->submit([&decode, &pieces, next] { return decode(pieces[next]); }));
-            if (ahead.empty()) break;
-            take(pieces[next - ahead.size()], ahead.front().get());
-            ahead.pop_front();
-        }
-    } catch (...) {
-        for (auto &f : ahead)  // they write into the caller's buffer: let them end
-            if (f.valid()) f.wait();
-        throw;
-    }
+    run_in_order(
+        pool, pieces.size(), [&](size_t i) { return decode(pieces[i]); },
+        [&](size_t i, std::optional<uint32_t> piece_crc) {
+            if (!piece_crc) whole = false;
+            else crc = crc32_concat(crc, *piece_crc, pieces[i].d1 - pieces[i].d0);
+            return whole;
+        });
     return whole && crc == m.crc;
 }
 

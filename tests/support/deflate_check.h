@@ -1,5 +1,5 @@
 // Independent references for testing our deflate encoders: zlib's inflate (what NumPy and
-// Python's zipfile read with) and libdeflate's own compressor.
+// Python's zipfile read with), libdeflate's inflate and its own compressor.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/byte_buffer.h"
+#include "npz/deflate.h"
 
 namespace testsupport {
 
@@ -28,6 +29,14 @@ inline std::vector<unsigned char> zlib_inflate(const chainerser::ByteBuffer &str
     out.resize(z.total_out);
     inflateEnd(&z);
     return out;
+}
+
+// Checks that the raw deflate stream inflates to exactly `data` with zlib and with libdeflate.
+inline void expect_inflates_to(const chainerser::ByteBuffer &stream, const std::vector<unsigned char> &data) {
+    EXPECT_EQ(zlib_inflate(stream, data.size()), data);
+    std::vector<unsigned char> back(data.size());
+    EXPECT_TRUE(chainerser::inflate_raw_exact(stream.data(), stream.size(), back.data(), back.size()));
+    EXPECT_EQ(back, data);
 }
 
 // n bytes from a seeded generator: incompressible.
