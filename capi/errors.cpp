@@ -3,7 +3,7 @@
 
 #include "capi/handle.h"
 
-namespace chainerser {
+namespace chainerser::core {
 namespace {
 thread_local std::string t_message;
 }
@@ -35,11 +35,11 @@ AbstractDeserializer &reader_of(ser_handle *h) {
     return *h->reader;
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core
 
 extern "C" {
 
-const char *ser_errmsg(void) noexcept { return chainerser::t_message.c_str(); }
+const char *ser_errmsg(void) noexcept { return chainerser::core::t_message.c_str(); }
 
 const char *ser_strerror(int code) noexcept {
     switch (code) {

@@ -12,14 +12,14 @@
 #include "core/serializer.h"
 
 struct ser_handle {
-    std::unique_ptr<chainerser::AbstractSerializer> writer;  // exactly one of writer / reader
-    std::unique_ptr<chainerser::AbstractDeserializer> reader;
+    std::unique_ptr<chainerser::core::AbstractSerializer> writer;  // exactly one of writer / reader
+    std::unique_ptr<chainerser::core::AbstractDeserializer> reader;
     bool root = false;
     std::vector<std::string_view> keys;  // ser_key_at's list (views into the reader's keys), filled on first use
     bool keys_listed = false;
 };
 
-namespace chainerser {
+namespace chainerser::core {
 
 // Sets this thread's message and returns code.
 int set_error(int code, const std::string &message) noexcept;
@@ -48,4 +48,4 @@ void require(bool ok, const char *what);
 AbstractSerializer &writer_of(ser_handle *h);
 AbstractDeserializer &reader_of(ser_handle *h);
 
-}  // namespace chainerser
+}  // namespace chainerser::core

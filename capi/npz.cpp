@@ -4,7 +4,7 @@
 #include "capi/handle.h"
 #include "npz/npz_deserializer.h"
 
-using namespace chainerser;
+using namespace chainerser::core;
 
 extern "C" {
 

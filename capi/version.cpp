@@ -4,7 +4,7 @@
 #include "capi/handle.h"
 #include "core/dtype.h"
 
-using namespace chainerser;
+using namespace chainerser::core;
 
 #define SER_STR2(x) #x
 #define SER_STR(x) SER_STR2(x)

@@ -4,7 +4,7 @@
 #include "capi/handle.h"
 #include "core/text.h"
 
-using namespace chainerser;
+using namespace chainerser::core;
 
 namespace {
 

@@ -9,17 +9,17 @@
 #include <cstring>
 #include <vector>
 
-#include "npz/deflate.h"
-#include "npz/deflate_join.h"
-#include "npz/literal_deflate.h"
-#include "npz/small_deflate.h"
+#include "codec/deflate.h"
+#include "codec/deflate_join.h"
+#include "codec/literal_deflate.h"
+#include "codec/small_deflate.h"
 
 namespace {
 
-void check(const chainerser::ByteBuffer &stream, const uint8_t *data, size_t size, size_t max_size) {
+void check(const chainerser::core::ByteBuffer &stream, const uint8_t *data, size_t size, size_t max_size) {
     if (stream.size() > max_size) abort();
     std::vector<unsigned char> back(size + 1);
-    if (!chainerser::inflate_raw_exact(stream.data(), stream.size(), back.data(), size)) abort();
+    if (!chainerser::core::inflate_raw_exact(stream.data(), stream.size(), back.data(), size)) abort();
     if (size && std::memcmp(back.data(), data, size) != 0) abort();
 
     z_stream z{};
@@ -37,18 +37,18 @@ void check(const chainerser::ByteBuffer &stream, const uint8_t *data, size_t siz
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    check(chainerser::deflate_literals(data, size), data, size, size + 6 * (size / 65535 + 2 * (size / 262144 + 1)));
-    if (size <= chainerser::kSmallDeflateMax) check(chainerser::deflate_small(data, size), data, size, size + 5);
+    check(chainerser::core::deflate_literals(data, size), data, size, size + 6 * (size / 65535 + 2 * (size / 262144 + 1)));
+    if (size <= chainerser::core::kSmallDeflateMax) check(chainerser::core::deflate_small(data, size), data, size, size + 5);
     if (size >= 2) {  // the first two bytes choose where to cut and the level
         const size_t cut = size_t(data[0]) * size / 256;
         const int level = 1 + data[1] % 9;
-        const chainerser::ByteSpan first{data, cut}, second{data + cut, size - cut};
-        const chainerser::ByteBuffer a = chainerser::deflate_raw(&first, 1, level, false);
-        const chainerser::ByteBuffer b = chainerser::deflate_raw(&second, 1, level, true);
-        chainerser::ByteBuffer joined(a.size() + b.size());
+        const chainerser::core::ByteSpan first{data, cut}, second{data + cut, size - cut};
+        const chainerser::core::ByteBuffer a = chainerser::core::deflate_raw(&first, 1, level, false);
+        const chainerser::core::ByteBuffer b = chainerser::core::deflate_raw(&second, 1, level, true);
+        chainerser::core::ByteBuffer joined(a.size() + b.size());
         std::memcpy(joined.data(), a.data(), a.size());
         std::memcpy(joined.data() + a.size(), b.data(), b.size());
-        check(joined, data, size, size + 2 * (16 + chainerser::kOpenEndBytes) + 5 * (size / 16384 + 2));
+        check(joined, data, size, size + 2 * (16 + chainerser::core::kOpenEndBytes) + 5 * (size / 16384 + 2));
     }
     return 0;
 }

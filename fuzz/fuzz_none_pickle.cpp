@@ -6,9 +6,9 @@
 #include "npz/none_pickle.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    chainerser::is_none_pickle(data, size);
-    static const bool canonical_recognised = chainerser::is_none_pickle(
-        reinterpret_cast<const unsigned char *>(chainerser::none_pickle().data()), chainerser::none_pickle().size());
+    chainerser::core::is_none_pickle(data, size);
+    static const bool canonical_recognised = chainerser::core::is_none_pickle(
+        reinterpret_cast<const unsigned char *>(chainerser::core::none_pickle().data()), chainerser::core::none_pickle().size());
     if (!canonical_recognised) abort();
     return 0;
 }

@@ -7,7 +7,7 @@
 #include "core/error.h"
 #include "npz/npy_header.h"
 
-using namespace chainerser;
+using namespace chainerser::core;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const uint64_t max_header = 10000;

@@ -2,7 +2,7 @@
 
 #include "core/error.h"
 
-namespace chainerser {
+namespace chainerser::core {
 
 uint64_t ArrayMeta::count() const {
     if (is_none()) return 0;
@@ -80,4 +80,4 @@ ser_array_info info_from_meta(const ArrayMeta &meta) {
     return info;
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

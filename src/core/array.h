@@ -8,7 +8,7 @@
 
 #include "core/dtype.h"
 
-namespace chainerser {
+namespace chainerser::core {
 
 struct ArrayMeta {
     ElementType type;
@@ -47,4 +47,4 @@ struct OwnedArray {
 ArrayMeta meta_from_info(const ser_array_info &info);
 ser_array_info info_from_meta(const ArrayMeta &meta);
 
-}  // namespace chainerser
+}  // namespace chainerser::core

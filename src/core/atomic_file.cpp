@@ -11,7 +11,7 @@
 
 #include "core/error.h"
 
-namespace chainerser {
+namespace chainerser::core {
 namespace {
 
 std::string dir_of(const std::string &path) {
@@ -92,4 +92,4 @@ void AtomicReplace::abandon() noexcept {
     done_ = true;
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -5,7 +5,7 @@
 
 #include <string>
 
-namespace chainerser {
+namespace chainerser::core {
 
 class AtomicReplace {
 public:
@@ -29,4 +29,4 @@ private:
     bool done_ = false;
 };
 
-}  // namespace chainerser
+}  // namespace chainerser::core

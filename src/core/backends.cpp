@@ -4,14 +4,7 @@
 #include "hdf5/hdf5_backend.h"
 #include "npz/npz_backend.h"
 
-namespace chainerser {
-
-WriteOptions with_default_level(const std::string &file, WriteOptions options, int default_level) {
-    if (options.level < -1 || options.level > 9)
-        fail(SER_EINVAL, file + ": compression level " + std::to_string(options.level) + " is not in 0-9");
-    if (options.level == -1) options.level = default_level;
-    return options;
-}
+namespace chainerser::core {
 
 const Backend *find_backend(std::string_view name) {
     static const Backend *const table[] = {&kNpzBackend, &kHdf5Backend};
@@ -20,4 +13,4 @@ const Backend *find_backend(std::string_view name) {
     return nullptr;
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -7,19 +7,10 @@
 #include <string_view>
 
 #include "core/deserializer.h"
+#include "core/options.h"
 #include "core/serializer.h"
 
-namespace chainerser {
-
-struct WriteOptions {
-    bool compress = true;
-    int level = -1;  // -1: the backend's default
-    int threads = 0;
-    bool align_data = false;  // NPZ: stored members' data start on a 64-byte file offset
-};
-
-// Checks `options.level` (-1 or 0-9) and replaces -1 by the backend's default level.
-WriteOptions with_default_level(const std::string &file, WriteOptions options, int default_level);
+namespace chainerser::core {
 
 struct Backend {
     const char *name;  // "npz", "hdf5"
@@ -31,4 +22,4 @@ struct Backend {
 // nullptr if no backend has that name.
 const Backend *find_backend(std::string_view name);
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -8,7 +8,7 @@
 #include <new>
 #include <utility>
 
-namespace chainerser {
+namespace chainerser::core {
 namespace {
 
 size_t page_size() {
@@ -77,4 +77,4 @@ void ByteBuffer::release() noexcept {
     mapped_ = 0;
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -10,7 +10,7 @@
 
 #include <cstddef>
 
-namespace chainerser {
+namespace chainerser::core {
 
 class ByteBuffer {
 public:
@@ -38,4 +38,4 @@ private:
     size_t mapped_ = 0;  // length of the mapping, or 0 if data_ came from malloc
 };
 
-}  // namespace chainerser
+}  // namespace chainerser::core

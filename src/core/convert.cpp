@@ -8,7 +8,7 @@
 
 #include "core/error.h"
 
-namespace chainerser {
+namespace chainerser::core {
 namespace {
 
 size_t swap_unit(const ElementType &t) {
@@ -227,4 +227,4 @@ uint16_t double_to_half(double d) noexcept {
     return uint16_t(sign | h);
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -6,7 +6,7 @@
 
 #include "core/array.h"
 
-namespace chainerser {
+namespace chainerser::core {
 
 // Reverses the bytes of every scalar in place (each half of a complex, each UTF-32 code unit).
 void byteswap_inplace(void *data, uint64_t count, const ElementType &type);
@@ -26,4 +26,4 @@ void convert_array(const ArrayMeta &from, void *src, ser_dtype to, void *dst);
 float half_to_float(uint16_t h) noexcept;
 uint16_t double_to_half(double d) noexcept;
 
-}  // namespace chainerser
+}  // namespace chainerser::core

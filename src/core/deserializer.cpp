@@ -1,18 +1,35 @@
 #include "core/deserializer.h"
 
 #include <algorithm>
+#include <cstring>
+#include <limits>
+#include <numeric>
 
 #include "core/convert.h"
 #include "core/error.h"
 #include "core/keypath.h"
+#include "core/pipeline.h"
+#include "core/text.h"
 
-namespace chainerser {
+namespace chainerser::core {
 namespace {
 
 std::string shape_repr(const std::vector<int64_t> &shape) {
     ArrayMeta m;
     m.shape = shape;
     return m.shape_repr();
+}
+
+// A block [offset, offset + count) must lie inside the entry, with one extent per axis.
+void check_block(const ArrayMeta &meta, const std::vector<int64_t> &offset, const std::vector<int64_t> &count,
+                 const std::string &at) {
+    if (offset.size() != meta.shape.size() || count.size() != meta.shape.size())
+        fail(SER_EINVAL, at + "the entry has " + std::to_string(meta.shape.size()) + " dimensions, the block " +
+                             std::to_string(count.size()));
+    for (size_t k = 0; k < count.size(); ++k)
+        if (offset[k] < 0 || count[k] < 0 || offset[k] > meta.shape[k] || count[k] > meta.shape[k] - offset[k])
+            fail(SER_EINVAL, at + "block offset " + std::to_string(offset[k]) + " count " + std::to_string(count[k]) +
+                                 " on axis " + std::to_string(k) + " is outside shape " + meta.shape_repr());
 }
 
 }  // namespace
@@ -62,6 +79,20 @@ ser_outcome AbstractDeserializer::resolve(std::string_view key, ArrayMeta &info_
 }
 
 ser_outcome AbstractDeserializer::load(std::string_view key, const TargetBuffer &target) {
+    return load_into(key, nullptr, target);
+}
+
+ser_outcome AbstractDeserializer::load_block(std::string_view key, const std::vector<int64_t> &offset,
+                                             const TargetBuffer &target) {
+    return load_into(key, &offset, target);
+}
+
+void AbstractDeserializer::read_block(const std::string &key, const ArrayMeta &, const std::vector<int64_t> &, void *) {
+    fail(SER_EUNSUPPORTED, where(file_name(), key) + "this format has no block reads (hyperslabs need an HDF5 file)");
+}
+
+ser_outcome AbstractDeserializer::load_into(std::string_view key, const std::vector<int64_t> *offset,
+                                            const TargetBuffer &target) {
     const DTypeInfo &want = dtype_info(target.dtype);
     check_shape(target.shape);
     if (want.kind == Kind::Object) fail(SER_EINVAL, "None is not a buffer dtype");
@@ -72,30 +103,150 @@ ser_outcome AbstractDeserializer::load(std::string_view key, const TargetBuffer 
     const std::string at = where(file_name(), k);
     const DTypeInfo &have = dtype_info(meta.type.dtype);
 
-    if (meta.shape != target.shape)
+    if (!offset && meta.shape != target.shape)
         fail(SER_EMISMATCH, at + "shape " + meta.shape_repr() + " in file, " + shape_repr(target.shape) + " requested");
+    if (offset) check_block(meta, *offset, target.shape, at);
+    ArrayMeta block = meta;
+    block.shape = target.shape;
     bool text = have.kind == Kind::Unicode || have.kind == Kind::Bytes;
     if (text ? have.id != want.id : !can_cast(have.id, want.id, options_->cast))
         fail(SER_EMISMATCH, at + "dtype " + descr_of(meta.type) + " (" + have.name + ") in file cannot be read as " +
                                 want.name + (text || options_->cast == SER_CAST_NO ? " without a cast"
                                                                                    : " under the configured cast rule"));
-    const uint64_t stored = meta.nbytes();
-    const uint64_t wanted = text ? stored : meta.count() * want.itemsize;
+    const uint64_t stored = block.nbytes();
+    const uint64_t wanted = text ? stored : block.count() * want.itemsize;
     if (target.size < wanted)
         fail(SER_EBUFSIZE, at + "buffer of " + std::to_string(target.size) + " bytes, " + std::to_string(wanted) + " needed");
     if (wanted && !target.data) fail(SER_EINVAL, at + "buffer is NULL");
     account(k, stored);
 
-    const bool direct = have.id == want.id && !(meta.fortran_order && meta.shape.size() > 1);
+    auto read = [&](void *buf) {
+        if (offset) read_block(k, block, *offset, buf);
+        else read_entry(k, meta, buf);
+    };
+    const bool direct = have.id == want.id && !(block.fortran_order && block.shape.size() > 1);
     if (direct) {
-        read_entry(k, meta, target.data);
-        if (needs_byteswap(meta.type)) byteswap_inplace(target.data, meta.count(), meta.type);
+        read(target.data);
+        if (needs_byteswap(block.type)) byteswap_inplace(target.data, block.count(), block.type);
         return SER_LOADED;
     }
     std::vector<unsigned char> scratch(stored);
-    read_entry(k, meta, scratch.data());
-    convert_array(meta, scratch.data(), want.id, target.data);
+    read(scratch.data());
+    convert_array(block, scratch.data(), want.id, target.data);
     return SER_LOADED;
+}
+
+ser_outcome AbstractDeserializer::load_scalar(
+    std::string_view key, const std::function<void(const ArrayMeta &, const unsigned char *)> &use) {
+    ArrayMeta meta;
+    ser_outcome o = resolve(key, meta);
+    if (o != SER_LOADED) return o;
+    const DTypeInfo &d = dtype_info(meta.type.dtype);
+    unsigned char value[16];
+    if (meta.count() != 1 || d.itemsize == 0 || d.itemsize > sizeof value)
+        fail(SER_EMISMATCH, where(file_name(), full_key(key)) + "holds dtype " + descr_of(meta.type) + " shape " +
+                                meta.shape_repr() + ", not a numeric scalar");
+    o = load(key, TargetBuffer{d.id, meta.shape, value, sizeof value});
+    if (o == SER_LOADED) use(meta, value);
+    return o;
+}
+
+void AbstractDeserializer::scalar_mismatch(std::string_view key, const ArrayMeta &meta, const char *target) const {
+    fail(SER_EMISMATCH, where(file_name(), full_key(key)) + "cannot safely deserialize dtype " + descr_of(meta.type) +
+                            " into " + target);
+}
+
+namespace {
+template <class T>
+T read_as(const unsigned char *p) {
+    T v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+}  // namespace
+
+ser_outcome AbstractDeserializer::load_int64(std::string_view key, int64_t &out) {
+    return load_scalar(key, [&](const ArrayMeta &meta, const unsigned char *v) {
+        switch (meta.type.dtype) {
+            case SER_BOOL: out = v[0] != 0; break;
+            case SER_INT8: out = read_as<int8_t>(v); break;
+            case SER_INT16: out = read_as<int16_t>(v); break;
+            case SER_INT32: out = read_as<int32_t>(v); break;
+            case SER_INT64: out = read_as<int64_t>(v); break;
+            case SER_UINT8: out = read_as<uint8_t>(v); break;
+            case SER_UINT16: out = read_as<uint16_t>(v); break;
+            case SER_UINT32: out = read_as<uint32_t>(v); break;
+            case SER_UINT64: {
+                const uint64_t u = read_as<uint64_t>(v);
+                if (u > uint64_t(std::numeric_limits<int64_t>::max())) scalar_mismatch(key, meta, "int64 (value too large)");
+                out = int64_t(u);
+                break;
+            }
+            default: scalar_mismatch(key, meta, "an int");
+        }
+    });
+}
+
+ser_outcome AbstractDeserializer::load_float64(std::string_view key, double &out) {
+    return load_scalar(key, [&](const ArrayMeta &meta, const unsigned char *v) {
+        const Kind k = dtype_info(meta.type.dtype).kind;
+        if (k != Kind::Bool && k != Kind::Int && k != Kind::UInt && k != Kind::Float) scalar_mismatch(key, meta, "a float");
+        cast_elements(v, meta.type.dtype, &out, SER_FLOAT64, 1);
+    });
+}
+
+ser_outcome AbstractDeserializer::load_bool(std::string_view key, bool &out) {
+    return load_scalar(key, [&](const ArrayMeta &meta, const unsigned char *v) {
+        if (meta.type.dtype != SER_BOOL) scalar_mismatch(key, meta, "a bool");
+        out = v[0] != 0;
+    });
+}
+
+ser_outcome AbstractDeserializer::load_string(std::string_view key, std::string &out) {
+    ArrayMeta meta;
+    const ser_outcome o = resolve(key, meta);
+    if (o != SER_LOADED) return o;
+    const std::string at = where(file_name(), full_key(key));
+    const Kind k = dtype_info(meta.type.dtype).kind;
+    if ((k != Kind::Unicode && k != Kind::Bytes) || meta.count() != 1)
+        fail(SER_EMISMATCH, at + "holds dtype " + descr_of(meta.type) + " shape " + meta.shape_repr() + ", not a string");
+    std::vector<unsigned char> raw(meta.nbytes());
+    load(key, TargetBuffer{meta.type.dtype, meta.shape, raw.data(), raw.size()});
+    out.clear();
+    if (k == Kind::Unicode) {
+        std::u32string cps(raw.size() / 4, U'\0');
+        if (!raw.empty()) std::memcpy(&cps[0], raw.data(), raw.size());
+        while (!cps.empty() && cps.back() == U'\0') cps.pop_back();
+        if (!utf32_to_utf8(cps, out)) fail(SER_EFORMAT, at + "string holds an invalid code point");
+    } else {
+        out.assign(raw.begin(), raw.end());
+        while (!out.empty() && out.back() == '\0') out.pop_back();
+    }
+    return o;
+}
+
+void AbstractDeserializer::load_many(std::vector<Request> &requests) {
+    auto run = [this, &requests](size_t i) {
+        Request &q = requests[i];
+        try {
+            q.outcome = load(q.key, q.target);
+        } catch (const Error &e) {
+            q.status = e.code(), q.message = e.what();
+        } catch (const std::bad_alloc &) {
+            q.status = SER_ENOMEM, q.message = "out of memory";
+        } catch (const std::exception &e) {
+            q.status = SER_EINTERNAL, q.message = std::string("internal error: ") + e.what();
+        }
+        return true;
+    };
+    ThreadPool *pool = requests.size() > 1 ? options_->workers->pool() : nullptr;
+    // Largest first, so that no big member is left to run alone at the end.
+    std::vector<size_t> order(requests.size());
+    std::iota(order.begin(), order.end(), size_t(0));
+    if (pool)
+        std::stable_sort(order.begin(), order.end(),
+                         [&requests](size_t a, size_t b) { return requests[a].target.size > requests[b].target.size; });
+    run_in_order(pool, order.size(), [&](size_t i) { return run(order[i]); }, [](size_t, bool) { return true; });
 }
 
 OwnedArray AbstractDeserializer::read_stored(std::string_view key) {
@@ -121,4 +272,4 @@ std::vector<std::string_view> AbstractDeserializer::keys() {
     return out;
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

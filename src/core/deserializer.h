@@ -12,23 +12,9 @@
 #include <vector>
 
 #include "core/array.h"
+#include "core/options.h"
 
-namespace chainerser {
-
-struct LoadOptions {
-    bool strict = true;
-    ser_cast cast = SER_CAST_NO;
-    std::vector<std::string> ignore_names;
-    std::function<bool(const std::string &)> ignore_fn;
-    uint64_t max_header_bytes = 10000;
-    uint64_t max_entry_bytes = 0;
-    uint64_t max_members = uint64_t(1) << 20;
-    uint32_t max_inflate_ratio = 1032;
-    uint64_t max_total_bytes = 0;
-    int threads = 0;  // workers for batched reads; 0 = one per core
-    // Decoded bytes read so far through the root and its children (for max_total_bytes).
-    std::shared_ptr<std::atomic<uint64_t>> bytes_read = std::make_shared<std::atomic<uint64_t>>(0);
-};
+namespace chainerser::core {
 
 // A caller's buffer: native byte order, C order.
 struct TargetBuffer {
@@ -62,6 +48,29 @@ public:
     // then the data converted into the buffer.
     ser_outcome load(std::string_view key, const TargetBuffer &target);
 
+    // The same rules for the block of `key` starting at `offset` with extent target.shape
+    // (ser_h5_get_array); SER_EUNSUPPORTED where the backend cannot read blocks.
+    ser_outcome load_block(std::string_view key, const std::vector<int64_t> &offset, const TargetBuffer &target);
+
+    // Chainer's scalar rules (serializer(key, int/float/bool)): a one-element entry of a dtype
+    // that converts to the target type.
+    ser_outcome load_int64(std::string_view key, int64_t &out);
+    ser_outcome load_float64(std::string_view key, double &out);
+    ser_outcome load_bool(std::string_view key, bool &out);
+    // A one-element str (<U, decoded from UTF-32) or bytes (|S) entry, trailing NULs removed.
+    ser_outcome load_string(std::string_view key, std::string &out);
+
+    // Many loads at once, on the root's workers (largest first); each request gets its own
+    // status and message and none stops the others.
+    struct Request {
+        std::string_view key;
+        TargetBuffer target{SER_FLOAT32, {}, nullptr, 0};
+        ser_outcome outcome = SER_LOADED;
+        int status = SER_OK;
+        std::string message;
+    };
+    void load_many(std::vector<Request> &requests);
+
     // The entry as stored (for copying to another file). Strings from HDF5 arrive as <U.
     OwnedArray read_stored(std::string_view key);
 
@@ -82,6 +91,9 @@ protected:
     virtual void read_entry(const std::string &key, const ArrayMeta &meta, void *buf) = 0;
     // Every key in the file, sorted.
     virtual const std::vector<std::string> &all_keys() = 0;
+    // Fills `buf` with the block of `key` at `offset` whose extent and stored type `block`
+    // describes, in the stored layout. The default: SER_EUNSUPPORTED.
+    virtual void read_block(const std::string &key, const ArrayMeta &block, const std::vector<int64_t> &offset, void *buf);
 
     std::shared_ptr<const LoadOptions> shared_options() const { return options_; }
 
@@ -90,8 +102,14 @@ protected:
 
 private:
     bool ignored(const std::string &key) const;
+    ser_outcome load_into(std::string_view key, const std::vector<int64_t> *offset, const TargetBuffer &target);
+    // A one-element entry in its own dtype (native order) into `value`.
+    // Loads a one-element numeric entry into a 16-byte value and hands it to `use` if loaded.
+    ser_outcome load_scalar(std::string_view key,
+                            const std::function<void(const ArrayMeta &, const unsigned char *)> &use);
+    [[noreturn]] void scalar_mismatch(std::string_view key, const ArrayMeta &meta, const char *target) const;
     std::string path_;
     std::shared_ptr<const LoadOptions> options_;
 };
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-namespace chainerser {
+namespace chainerser::core {
 
 DictionarySerializer::DictionarySerializer(std::string path, std::shared_ptr<ArrayDict> target)
     : AbstractSerializer(std::move(path)), target_(target ? std::move(target) : std::make_shared<ArrayDict>()) {}
@@ -24,4 +24,4 @@ const std::string &DictionarySerializer::file_name() const {
     return name;
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

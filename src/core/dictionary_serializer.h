@@ -7,7 +7,7 @@
 
 #include "core/serializer.h"
 
-namespace chainerser {
+namespace chainerser::core {
 
 using ArrayDict = std::map<std::string, OwnedArray>;
 
@@ -27,4 +27,4 @@ private:
     std::shared_ptr<ArrayDict> target_;
 };
 
-}  // namespace chainerser
+}  // namespace chainerser::core

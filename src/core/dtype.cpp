@@ -4,7 +4,7 @@
 
 #include "core/error.h"
 
-namespace chainerser {
+namespace chainerser::core {
 namespace {
 
 // Indexed by ser_dtype value; the only place dtypes are described.
@@ -181,4 +181,4 @@ bool can_cast(ser_dtype from, ser_dtype to, ser_cast rule) noexcept {
     }
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

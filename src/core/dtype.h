@@ -9,7 +9,7 @@
 
 #include "chainerser/chainerser.h"
 
-namespace chainerser {
+namespace chainerser::core {
 
 enum class Kind { Bool, UInt, Int, Float, Complex, Unicode, Bytes, Object };
 
@@ -56,4 +56,4 @@ bool parse_descr(std::string_view descr, ElementType &out);
 // numpy.can_cast(from, to, rule) for the numeric dtypes and bool; U/S/None cast only to themselves.
 bool can_cast(ser_dtype from, ser_dtype to, ser_cast rule) noexcept;
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -7,7 +7,7 @@
 
 #include "chainerser/chainerser.h"
 
-namespace chainerser {
+namespace chainerser::core {
 
 class Error : public std::runtime_error {
 public:
@@ -29,4 +29,4 @@ inline std::string where(std::string_view file, std::string_view key) {
     return s;
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -1,6 +1,6 @@
 #include "core/keypath.h"
 
-namespace chainerser {
+namespace chainerser::core {
 
 std::string child_path(std::string_view parent_path, std::string_view name) {
     size_t b = name.find_first_not_of('/');
@@ -25,4 +25,4 @@ bool strip_prefix(std::string_view key, std::string_view prefix, std::string_vie
     return true;
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

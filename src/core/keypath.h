@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace chainerser {
+namespace chainerser::core {
 
 // serializer[name]: every leading and trailing '/' of name is removed, then "name/" is appended.
 std::string child_path(std::string_view parent_path, std::string_view name);
@@ -15,4 +15,4 @@ std::string value_key(std::string_view path, std::string_view key);
 // The keys of a flat list that lie under `prefix`, with the prefix removed.
 bool strip_prefix(std::string_view key, std::string_view prefix, std::string_view &rest);
 
-}  // namespace chainerser
+}  // namespace chainerser::core

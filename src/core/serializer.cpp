@@ -3,7 +3,7 @@
 #include "core/error.h"
 #include "core/keypath.h"
 
-namespace chainerser {
+namespace chainerser::core {
 
 std::unique_ptr<AbstractSerializer> AbstractSerializer::child(std::string_view name) {
     return make_child(child_path(path_, name));
@@ -32,4 +32,4 @@ void AbstractSerializer::save_none(std::string_view key) {
     save(key, v);
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

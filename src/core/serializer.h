@@ -8,7 +8,7 @@
 
 #include "core/array.h"
 
-namespace chainerser {
+namespace chainerser::core {
 
 class AbstractSerializer {
 public:
@@ -40,4 +40,4 @@ private:
     std::string path_;
 };
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -1,6 +1,6 @@
 #include "core/text.h"
 
-namespace chainerser {
+namespace chainerser::core {
 
 bool utf8_to_utf32(std::string_view in, std::u32string &out) {
     out.clear();
@@ -51,4 +51,4 @@ bool utf32_to_utf8(std::u32string_view in, std::string &out) {
     return true;
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -1,6 +1,9 @@
 #include "core/thread_pool.h"
 
-namespace chainerser {
+namespace chainerser::core {
+namespace {
+thread_local const ThreadPool *t_worker_of = nullptr;  // the pool whose worker this thread is
+}  // namespace
 
 ThreadPool::ThreadPool(unsigned threads) {
     if (threads == 0) threads = 1;
@@ -18,6 +21,7 @@ ThreadPool::~ThreadPool() {
 }
 
 void ThreadPool::work() {
+    t_worker_of = this;
     for (;;) {
         std::function<void()> job;
         {
@@ -37,11 +41,14 @@ unsigned resolve_threads(int requested) {
     return n ? n : 1;
 }
 
-ThreadPool *pool_for(std::unique_ptr<ThreadPool> &pool, int threads) {
-    const unsigned n = resolve_threads(threads);
-    if (n <= 1) return nullptr;
-    if (!pool) pool = std::make_unique<ThreadPool>(n);
-    return pool.get();
+bool ThreadPool::on_worker() const { return t_worker_of == this; }
+
+ThreadPool *Workers::pool() {
+    if (threads_ <= 1) return nullptr;
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (pool_ && pool_->on_worker()) return nullptr;
+    if (!pool_) pool_ = std::make_unique<ThreadPool>(threads_);
+    return pool_.get();
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -1,4 +1,5 @@
-// A small fixed pool of worker threads for independent jobs (compressing members, chunks).
+// A small fixed pool of worker threads for independent jobs (compressing members, chunks), and
+// the per-handle owner of one (Workers). Ordered run-ahead loops over a pool are in pipeline.h.
 #pragma once
 
 #include <condition_variable>
@@ -10,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-namespace chainerser {
+namespace chainerser::core {
 
 class ThreadPool {
 public:
@@ -20,6 +21,9 @@ public:
     ThreadPool &operator=(const ThreadPool &) = delete;
 
     unsigned size() const { return unsigned(workers_.size()); }
+
+    // True on one of this pool's worker threads.
+    bool on_worker() const;
 
     // Runs job on a worker; the future carries its result or exception.
     template <class Job>
@@ -47,37 +51,26 @@ private:
 // The number of workers for an options value: 0 means one per core.
 unsigned resolve_threads(int requested);
 
-// The workers for `threads` (0: one per core) kept in `pool`, made on first use; null for one
-// thread (work on the calling thread). Call under the lock that guards `pool`.
-ThreadPool *pool_for(std::unique_ptr<ThreadPool> &pool, int threads);
+// The workers of one root handle (a file being written or read, with all its children): one
+// pool of ser_options.threads threads, made on first use and shared by every parallel stage
+// (members, pieces, chunks, batched reads). Work that a worker starts itself runs on that worker,
+// so stages never nest beyond the configured number of threads.
+class Workers {
+public:
+    explicit Workers(int threads) : threads_(resolve_threads(threads)) {}
+    Workers(const Workers &) = delete;
+    Workers &operator=(const Workers &) = delete;
 
-// Runs job(0) ... job(n - 1), on `pool` a few ahead of the calling thread (on the calling thread
-// when `pool` is null), and hands each result to take(i, result) on the calling thread, in order.
-// Once take returns false, no further job starts. If a job or take throws, the jobs already
-// started are waited for (they may use the caller's buffers) and the exception propagates.
-template <class Job, class Take>
-void run_in_order(ThreadPool *pool, size_t n, Job job, Take take) {
-    if (!pool) {
-        for (size_t i = 0; i < n; ++i)
-            if (!take(i, job(i))) return;
-        return;
-    }
-    std::deque<std::future<decltype(job(size_t(0)))>> ahead;
-    try {
-        bool more = true;
-        for (size_t next = 0;;) {
-            for (; more && next < n && ahead.size() < 2 * size_t(pool->size()); ++next)
-                ahead.push_back(pool->submit([&job, next] { return job(next); }));
-            if (ahead.empty()) return;
-            auto result = ahead.front().get();
-            ahead.pop_front();
-            more = take(next - ahead.size() - 1, std::move(result)) && more;
-        }
-    } catch (...) {
-        for (auto &f : ahead)
-            if (f.valid()) f.wait();
-        throw;
-    }
-}
+    unsigned count() const { return threads_; }
 
-}  // namespace chainerser
+    // The pool for work started on the calling thread; null (work on the calling thread) with
+    // one thread configured, or when the caller is one of the pool's own workers.
+    ThreadPool *pool();
+
+private:
+    const unsigned threads_;
+    std::mutex mutex_;
+    std::unique_ptr<ThreadPool> pool_;
+};
+
+}  // namespace chainerser::core

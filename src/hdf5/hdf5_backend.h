@@ -3,6 +3,6 @@
 
 #include "core/backends.h"
 
-namespace chainerser {
+namespace chainerser::core {
 extern const Backend kHdf5Backend;
 }

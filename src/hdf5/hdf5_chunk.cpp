@@ -4,7 +4,7 @@
 
 #include "core/error.h"
 
-namespace chainerser {
+namespace chainerser::core {
 namespace {
 
 constexpr double kChunkBase = 16 * 1024;
@@ -44,4 +44,4 @@ std::vector<int64_t> h5py_guess_chunk(const std::vector<int64_t> &shape, size_t 
     return out;
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -6,9 +6,9 @@
 #include <cstdint>
 #include <vector>
 
-namespace chainerser {
+namespace chainerser::core {
 
 // The chunk shape h5py picks for `shape` (rank >= 1) and `typesize` bytes per element.
 std::vector<int64_t> h5py_guess_chunk(const std::vector<int64_t> &shape, size_t typesize);
 
-}  // namespace chainerser
+}  // namespace chainerser::core

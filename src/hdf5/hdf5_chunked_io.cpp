@@ -2,17 +2,15 @@
 
 #include <algorithm>
 #include <cstring>
-#include <deque>
-#include <future>
 
 #include "core/error.h"
-#include "core/thread_pool.h"
+#include "core/pipeline.h"
 #include "hdf5/hdf5_error.h"
 #include "hdf5/hdf5_id.h"
 #include "hdf5/hdf5_lock.h"
-#include "npz/deflate.h"
+#include "codec/deflate.h"
 
-namespace chainerser {
+namespace chainerser::core {
 namespace {
 
 // Where one chunk sits and how it overlaps the window being read or written.
@@ -181,40 +179,22 @@ struct Batch {
     size_t first, end;  // chunk indices [first, end)
 };
 
-// For each batch in order: start(batch) on the calling thread returns a job; the jobs run on
-// `pool` (a few per worker in flight, so memory stays bounded) and finish(batch, result) runs on
-// the calling thread in order. Without a pool, or with one batch, everything runs here.
+// The grid's chunks in batches of at most kBatchBytes, and small enough that every worker gets a
+// few batches of a dataset: for each batch in order, start(batch) runs on the calling thread and
+// returns a job for the workers, whose result finish(batch, result) takes on the calling thread.
 template <class Start, class Finish>
-void pipeline(ThreadPool *pool, const ChunkGrid &grid, Start start, Finish finish) {
-    // At most kBatchBytes, and small enough that every worker gets a few batches of a dataset.
+void for_each_batch(ThreadPool *pool, const ChunkGrid &grid, Start start, Finish finish) {
     const size_t workers = pool ? pool->size() : 1;
     const size_t per = std::max<size_t>(1, std::min(kBatchBytes / std::max<size_t>(1, grid.chunk_bytes()),
                                                     grid.count() / (4 * workers)));
     const size_t batches = (grid.count() + per - 1) / per;
     auto batch = [&](size_t b) { return Batch{b * per, std::min(grid.count(), (b + 1) * per)}; };
-    if (!pool || batches <= 1) {
-        for (size_t b = 0; b < batches; ++b) finish(batch(b), start(batch(b))());
-        return;
-    }
     using Result = decltype(start(batch(0))());
-    const size_t window = 2 * size_t(pool->size());
-    std::deque<std::future<Result>> pending;
     size_t finished = 0;
-    try {
-        for (size_t b = 0; b < batches; ++b) {
-            if (pending.size() == window) {
-                std::future<Result> f = std::move(pending.front());
-                pending.pop_front();
-                finish(batch(finished++), f.get());
-            }
-            pending.push_back(pool->submit(start(batch(b))));
-        }
-        for (; !pending.empty(); pending.pop_front()) finish(batch(finished++), pending.front().get());
-    } catch (...) {
-        for (std::future<Result> &f : pending)  // the jobs use the caller's buffers: let them end
-            if (f.valid()) f.wait();
-        throw;
-    }
+    auto take = [&](Result &&r) { finish(batch(finished++), std::move(r)); };
+    Pipeline<Result, decltype(take)> pipeline(batches > 1 ? pool : nullptr, take);
+    for (size_t b = 0; b < batches; ++b) pipeline.push(start(batch(b)));
+    pipeline.finish();
 }
 
 }  // namespace
@@ -233,7 +213,7 @@ void write_deflate_chunks(hid_t dataset, const DeflateChunkLayout &layout, int l
         grid.copy(p, array, chunk, true);
         return zlib_compress(chunk, bytes, level);
     };
-    pipeline(
+    for_each_batch(
         pool, grid,
         [&](Batch b) {
             return [compress, b] {
@@ -372,7 +352,7 @@ void read_deflate_chunks(hid_t dataset, const DeflateChunkLayout &layout, const 
                          uint32_t max_inflate_ratio, void *buf, ThreadPool *pool, const std::string &at) {
     const ChunkGrid grid(layout, window);
     auto *array = static_cast<unsigned char *>(buf);
-    pipeline(
+    for_each_batch(
         pool, grid,
         [&](Batch b) {
             std::vector<StoredChunk> stored;
@@ -389,4 +369,4 @@ void read_deflate_chunks(hid_t dataset, const DeflateChunkLayout &layout, const 
         [](Batch, bool) {});
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace chainerser {
+namespace chainerser::core {
 
 class ThreadPool;
 
@@ -54,4 +54,4 @@ std::optional<DeflateChunkLayout> deflate_read_layout(hid_t dataset, hid_t mem_t
 void read_deflate_chunks(hid_t dataset, const DeflateChunkLayout &layout, const ChunkWindow &window,
                          uint32_t max_inflate_ratio, void *buf, ThreadPool *pool, const std::string &at);
 
-}  // namespace chainerser
+}  // namespace chainerser::core

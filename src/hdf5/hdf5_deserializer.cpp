@@ -21,7 +21,7 @@
 #include "hdf5/hdf5_strings.h"
 #include "hdf5/hdf5_types.h"
 
-namespace chainerser {
+namespace chainerser::core {
 
 struct Hdf5Deserializer::File {
     std::string name;
@@ -29,7 +29,6 @@ struct Hdf5Deserializer::File {
     std::vector<std::string> keys;  // sorted; filled on first use
     bool keys_listed = false;
     std::map<std::string, ArrayMeta> metas;  // cache: describing a vlen string dataset reads it
-    std::unique_ptr<ThreadPool> pool;        // inflates chunks; made on first need, under the lock
 };
 
 namespace {
@@ -150,17 +149,6 @@ herr_t collect_dataset(hid_t, const char *name, const H5O_info_t *info, void *da
     return 0;
 }
 
-void check_hyperslab(const ArrayMeta &meta, const std::vector<int64_t> &offset, const std::vector<int64_t> &count,
-                     const std::string &at) {
-    if (offset.size() != meta.shape.size() || count.size() != meta.shape.size())
-        fail(SER_EINVAL, at + "the dataset has " + std::to_string(meta.shape.size()) + " dimensions, the hyperslab " +
-                             std::to_string(count.size()));
-    for (size_t k = 0; k < count.size(); ++k)
-        if (offset[k] < 0 || count[k] < 0 || offset[k] > meta.shape[k] || count[k] > meta.shape[k] - offset[k])
-            fail(SER_EINVAL, at + "hyperslab offset " + std::to_string(offset[k]) + " count " + std::to_string(count[k]) +
-                                 " on axis " + std::to_string(k) + " is outside shape " + meta.shape_repr());
-}
-
 }  // namespace
 
 Hdf5Deserializer::Hdf5Deserializer(std::string path, std::shared_ptr<const LoadOptions> options,
@@ -235,7 +223,7 @@ void Hdf5Deserializer::read_window(const std::string &key, const ChunkWindow &wi
         layout = deflate_read_layout(d.dataset.get(), read_memory_type(d.file_type.get(), d.stored, at).get(), at);
     if (layout) {
         // Chunks come out of HDF5 compressed, under the lock, and are inflated outside it.
-        ThreadPool *pool = pool_for(file_->pool, options().threads);  // under the HDF5 lock
+        ThreadPool *pool = options().workers->pool();
         lock.reset();
         return read_deflate_chunks(d.dataset.get(), *layout, window, options().max_inflate_ratio, buf, pool, at);
     }
@@ -249,40 +237,11 @@ void Hdf5Deserializer::read_window(const std::string &key, const ChunkWindow &wi
     read_selection(d, mem_space.get(), file_space.get(), slab.count(), slab.type.itemsize, buf, at);
 }
 
-ser_outcome Hdf5Deserializer::load_hyperslab(std::string_view key, const std::vector<int64_t> &offset,
-                                             const TargetBuffer &target) {
-    const DTypeInfo &want = dtype_info(target.dtype);
-    if (want.kind == Kind::Object) fail(SER_EINVAL, "None is not a buffer dtype");
-    ArrayMeta meta;
-    const ser_outcome outcome = resolve(key, meta);
-    if (outcome != SER_LOADED) return outcome;
-    const std::string k = full_key(key);
-    const std::string at = where(file_->name, k);
-    check_hyperslab(meta, offset, target.shape, at);
-
-    ArrayMeta slab = meta;
-    slab.shape = target.shape;
-    const DTypeInfo &have = dtype_info(meta.type.dtype);
-    const bool text = have.kind == Kind::Unicode || have.kind == Kind::Bytes;
-    if (text ? have.id != want.id : !can_cast(have.id, want.id, options().cast))
-        fail(SER_EMISMATCH, at + "dtype " + descr_of(meta.type) + " in file cannot be read as " + want.name +
-                                " under the configured cast rule");
-    const uint64_t wanted = text ? slab.nbytes() : slab.count() * want.itemsize;
-    if (target.size < wanted)
-        fail(SER_EBUFSIZE, at + "buffer of " + std::to_string(target.size) + " bytes, " + std::to_string(wanted) + " needed");
-    if (wanted && !target.data) fail(SER_EINVAL, at + "buffer is NULL");
-    account(k, slab.nbytes());
-
+void Hdf5Deserializer::read_block(const std::string &key, const ArrayMeta &block, const std::vector<int64_t> &offset,
+                                  void *buf) {
     const ChunkWindow window{std::vector<hsize_t>(offset.begin(), offset.end()),
-                             std::vector<hsize_t>(slab.shape.begin(), slab.shape.end())};
-    if (have.id == want.id && !needs_byteswap(slab.type)) {
-        read_window(k, window, slab, target.data, at);
-        return SER_LOADED;
-    }
-    std::vector<unsigned char> scratch(slab.nbytes());
-    read_window(k, window, slab, scratch.data(), at);
-    convert_array(slab, scratch.data(), want.id, target.data);
-    return SER_LOADED;
+                             std::vector<hsize_t>(block.shape.begin(), block.shape.end())};
+    read_window(key, window, block, buf, where(file_->name, key));
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

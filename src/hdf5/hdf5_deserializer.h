@@ -9,7 +9,7 @@
 #include "core/deserializer.h"
 #include "hdf5/hdf5_chunked_io.h"
 
-namespace chainerser {
+namespace chainerser::core {
 
 class Hdf5Deserializer : public AbstractDeserializer {
 public:
@@ -20,15 +20,13 @@ public:
                                                       std::shared_ptr<const LoadOptions> options);
     const std::string &file_name() const override;
 
-    // ser_h5_get_array: the block of `key` starting at `offset` with extent target.shape, read
-    // into target (native byte order, C order) with load()'s outcome, cast and buffer rules.
-    ser_outcome load_hyperslab(std::string_view key, const std::vector<int64_t> &offset, const TargetBuffer &target);
-
 protected:
     std::unique_ptr<AbstractDeserializer> make_child(std::string path) override;
     std::optional<ArrayMeta> stat_entry(const std::string &key) override;
     void read_entry(const std::string &key, const ArrayMeta &meta, void *buf) override;
     const std::vector<std::string> &all_keys() override;
+    void read_block(const std::string &key, const ArrayMeta &block, const std::vector<int64_t> &offset,
+                    void *buf) override;
 
 private:
     // Reads `window` of `key` (all of it when window.count is empty: a scalar) into `buf` in the
@@ -38,4 +36,4 @@ private:
     std::shared_ptr<File> file_;
 };
 
-}  // namespace chainerser
+}  // namespace chainerser::core

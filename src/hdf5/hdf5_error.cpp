@@ -4,7 +4,7 @@
 
 #include "core/error.h"
 
-namespace chainerser {
+namespace chainerser::core {
 namespace {
 
 std::string message_of(hid_t msg_id) {
@@ -45,4 +45,4 @@ hid_t hdf5_checked(hid_t id, int code, const std::string &context) {
     return id;
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -1,4 +1,4 @@
-// HDF5 failures as chainerser::Error: the library's error stack is walked and folded into the
+// HDF5 failures as chainerser::core::Error: the library's error stack is walked and folded into the
 // message, after the caller's own context (file, key, what was being done).
 #pragma once
 
@@ -6,7 +6,7 @@
 
 #include <string>
 
-namespace chainerser {
+namespace chainerser::core {
 
 // "H5Fopen(): unable to open file; H5F_open(): truncated file ..." for the calling thread's
 // current HDF5 error stack, which is cleared. "" when the stack is empty. Call under Hdf5Lock.
@@ -20,4 +20,4 @@ std::string hdf5_error_stack();
 // Returns `id`, or throws via hdf5_fail when it is negative.
 hid_t hdf5_checked(hid_t id, int code, const std::string &context);
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -7,7 +7,7 @@
 #include "chainerser/chainerser.h"
 #include "hdf5/hdf5_error.h"
 
-namespace chainerser {
+namespace chainerser::core {
 namespace {
 
 void set_close_on_exec(hid_t file) {
@@ -59,4 +59,4 @@ H5Id create_hdf5_file(const std::string &path, hid_t fapl, const std::string &na
                         name + ": cannot create the HDF5 file " + path);
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -7,7 +7,7 @@
 
 #include "hdf5/hdf5_id.h"
 
-namespace chainerser {
+namespace chainerser::core {
 
 // H5Fopen read-only. Call under Hdf5Lock.
 H5Id open_hdf5_file(const std::string &name);
@@ -24,4 +24,4 @@ H5Id create_hdf5_file(const std::string &path, hid_t fapl, const std::string &na
 // Call under Hdf5Lock.
 void close_failed_hdf5_file(hid_t file) noexcept;
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -4,7 +4,7 @@
 #include "hdf5/hdf5_error.h"
 #include "hdf5/hdf5_lock.h"
 
-namespace chainerser {
+namespace chainerser::core {
 namespace {
 
 // Names of registered third-party filters h5py users meet (HDF Group's filter registry).
@@ -49,4 +49,4 @@ void check_filters_decodable(hid_t dcpl, const std::string &at) {
     }
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -5,10 +5,10 @@
 
 #include <string>
 
-namespace chainerser {
+namespace chainerser::core {
 
 // Throws SER_EUNSUPPORTED naming the first filter in the dataset creation property list `dcpl`
 // that the HDF5 library cannot decode.
 void check_filters_decodable(hid_t dcpl, const std::string &at);
 
-}  // namespace chainerser
+}  // namespace chainerser::core

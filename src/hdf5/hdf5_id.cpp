@@ -3,7 +3,7 @@
 #include "hdf5/hdf5_error.h"
 #include "hdf5/hdf5_lock.h"
 
-namespace chainerser {
+namespace chainerser::core {
 
 H5Id::H5Id(hid_t id, int code, const std::string &context) : id_(hdf5_checked(id, code, context)) {}
 
@@ -15,4 +15,4 @@ void H5Id::reset() noexcept {
     id_ = H5I_INVALID_HID;
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

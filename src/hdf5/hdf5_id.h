@@ -7,7 +7,7 @@
 #include <string>
 #include <utility>
 
-namespace chainerser {
+namespace chainerser::core {
 
 class H5Id {
 public:
@@ -32,4 +32,4 @@ private:
     hid_t id_ = H5I_INVALID_HID;
 };
 
-}  // namespace chainerser
+}  // namespace chainerser::core

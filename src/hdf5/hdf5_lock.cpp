@@ -2,7 +2,7 @@
 
 #include <hdf5.h>
 
-namespace chainerser {
+namespace chainerser::core {
 
 std::recursive_mutex &hdf5_mutex() {
     static std::recursive_mutex mutex;
@@ -20,4 +20,4 @@ Hdf5Lock::Hdf5Lock() {
 
 Hdf5Lock::~Hdf5Lock() { hdf5_mutex().unlock(); }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -4,7 +4,7 @@
 
 #include <mutex>
 
-namespace chainerser {
+namespace chainerser::core {
 
 std::recursive_mutex &hdf5_mutex();
 
@@ -18,4 +18,4 @@ public:
     Hdf5Lock &operator=(const Hdf5Lock &) = delete;
 };
 
-}  // namespace chainerser
+}  // namespace chainerser::core

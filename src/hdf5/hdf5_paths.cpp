@@ -4,7 +4,7 @@
 #include "hdf5/hdf5_error.h"
 #include "hdf5/hdf5_lock.h"
 
-namespace chainerser {
+namespace chainerser::core {
 
 bool hdf5_path_exists(hid_t file, const std::string &path) {
     Hdf5Lock lock;
@@ -46,4 +46,4 @@ H5Id h5py_link_properties(const std::string &at) {
     return lcpl;
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -7,7 +7,7 @@
 
 #include "hdf5/hdf5_id.h"
 
-namespace chainerser {
+namespace chainerser::core {
 
 // True when every component of `path` exists below the root of `file`; a missing (or
 // non-group) intermediate component is simply false, not an error. "" is the root.
@@ -19,4 +19,4 @@ H5Id hdf5_open_dataset_if_any(hid_t file, const std::string &path);
 // The link creation properties h5py uses: missing parent groups are created, names are UTF-8.
 H5Id h5py_link_properties(const std::string &at);
 
-}  // namespace chainerser
+}  // namespace chainerser::core

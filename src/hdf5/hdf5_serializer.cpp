@@ -17,14 +17,13 @@
 #include "hdf5/hdf5_strings.h"
 #include "hdf5/hdf5_types.h"
 
-namespace chainerser {
+namespace chainerser::core {
 
 struct Hdf5Serializer::File {
     std::string name;
     WriteOptions options;
     std::unique_ptr<AtomicReplace> replace;  // declared before `h5` so the file closes first
     H5Id h5;                                 // empty once committed or discarded
-    std::unique_ptr<ThreadPool> pool;        // compresses chunks; made on first need
     std::string failed;                      // why a write failed: the file is then never committed
 };
 
@@ -93,7 +92,7 @@ Hdf5Serializer::~Hdf5Serializer() = default;
 std::unique_ptr<AbstractSerializer> Hdf5Serializer::create(const std::string &name, const WriteOptions &options) {
     auto file = std::make_shared<File>();
     file->name = name;
-    file->options = with_default_level(name, options, kH5pyDefaultLevel);
+    file->options = with_default_level(options, kH5pyDefaultLevel);
     file->replace = std::make_unique<AtomicReplace>(name);
 
     Hdf5Lock lock;
@@ -175,7 +174,7 @@ void Hdf5Serializer::write_dataset(const std::string &key, const ConstArrayView 
     layout.chunk = chunks;
     layout.itemsize = meta.type.itemsize;
     layout.fill.assign(layout.itemsize, 0);
-    ThreadPool *pool = pool_for(file_->pool, file_->options.threads);
+    ThreadPool *pool = file_->options.workers->pool();
     lock.reset();
     write_deflate_chunks(dataset.get(), layout, file_->options.level, data, pool, at);
     lock.emplace();
@@ -208,4 +207,4 @@ void Hdf5Serializer::discard() noexcept {
     if (file_->replace) file_->replace->abandon();
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -8,7 +8,7 @@
 #include "core/backends.h"
 #include "core/serializer.h"
 
-namespace chainerser {
+namespace chainerser::core {
 
 class Hdf5Serializer : public AbstractSerializer {
 public:
@@ -30,4 +30,4 @@ private:
     std::shared_ptr<File> file_;
 };
 
-}  // namespace chainerser
+}  // namespace chainerser::core

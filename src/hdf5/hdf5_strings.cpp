@@ -9,7 +9,7 @@
 #include "hdf5/hdf5_error.h"
 #include "hdf5/hdf5_lock.h"
 
-namespace chainerser {
+namespace chainerser::core {
 namespace {
 
 std::u32string decode(const std::string &s, const std::string &at) {
@@ -74,4 +74,4 @@ void pack_utf32(const std::vector<std::string> &strings, size_t itemsize, void *
     }
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -9,7 +9,7 @@
 
 #include "core/dtype.h"
 
-namespace chainerser {
+namespace chainerser::core {
 
 // The `count` '<U n' elements at `data` (in byte order t.byteorder) as UTF-8, trailing NULs
 // dropped as numpy's str() does. An embedded NUL or invalid code point is an error.
@@ -25,4 +25,4 @@ size_t max_code_points(const std::vector<std::string> &strings, const std::strin
 // Writes the strings as native-order UTF-32, each padded with NULs to itemsize bytes.
 void pack_utf32(const std::vector<std::string> &strings, size_t itemsize, void *out, const std::string &at);
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -6,7 +6,7 @@
 #include "hdf5/hdf5_error.h"
 #include "hdf5/hdf5_lock.h"
 
-namespace chainerser {
+namespace chainerser::core {
 namespace {
 
 bool big_endian(const ElementType &t) { return t.byteorder == SER_BIG; }
@@ -212,4 +212,4 @@ H5Id read_memory_type(hid_t file_type, const StoredType &stored, const std::stri
     return h5py_datatype(stored.type, at);
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -10,7 +10,7 @@
 #include "core/dtype.h"
 #include "hdf5/hdf5_id.h"
 
-namespace chainerser {
+namespace chainerser::core {
 
 // The datatype h5py stores `t` as. It is also the memory type of `t`'s bytes as a caller holds
 // them (variable-length strings: an array of UTF-8 char pointers). `at` prefixes messages.
@@ -27,4 +27,4 @@ StoredType stored_type_of(hid_t file_type, const std::string &at);
 // The memory type that reads a dataset of `file_type` into its stored layout (numpy's view of it).
 H5Id read_memory_type(hid_t file_type, const StoredType &stored, const std::string &at);
 
-}  // namespace chainerser
+}  // namespace chainerser::core

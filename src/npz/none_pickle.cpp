@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-namespace chainerser {
+namespace chainerser::core {
 
 const std::string &none_pickle() {
     static const unsigned char bytes[] = {
@@ -178,4 +178,4 @@ bool is_none_pickle(const unsigned char *p, size_t n) {
     return false;
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

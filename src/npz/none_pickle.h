@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <string>
 
-namespace chainerser {
+namespace chainerser::core {
 
 // The 150-byte protocol-3 pickle numpy 1.17-1.26 writes for numpy.asarray(None); it names
 // numpy.core.multiarray, which numpy 1.x and 2.x both load.
@@ -15,4 +15,4 @@ const std::string &none_pickle();
 // 2.x, protocol 2-5). Walks the opcodes against a whitelist; anything else is false.
 bool is_none_pickle(const unsigned char *p, size_t n);
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -4,7 +4,7 @@
 
 #include "core/error.h"
 
-namespace chainerser {
+namespace chainerser::core {
 namespace {
 
 constexpr unsigned char kMagic[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -182,4 +182,4 @@ std::string encode_npy_header(const ArrayMeta &meta) {
     fail(SER_EINTERNAL, "npy header does not fit");
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -8,7 +8,7 @@
 
 #include "core/array.h"
 
-namespace chainerser {
+namespace chainerser::core {
 
 struct NpyHeader {
     ArrayMeta meta;
@@ -30,4 +30,4 @@ NpyHeader decode_npy_header(const unsigned char *p, size_t n, uint64_t max_heade
 // The header numpy >= 1.24 writes for this array (version 1.0 unless it does not fit).
 std::string encode_npy_header(const ArrayMeta &meta);
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -3,6 +3,6 @@
 #include "npz/npz_deserializer.h"
 #include "npz/npz_serializer.h"
 
-namespace chainerser {
+namespace chainerser::core {
 const Backend kNpzBackend = {"npz", &NpzSerializer::create, &NpzDeserializer::open};
 }

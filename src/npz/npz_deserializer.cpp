@@ -10,12 +10,8 @@
 #include "npz/npy_header.h"
 #include "npz/zip_reader.h"
 
-namespace chainerser {
+namespace chainerser::core {
 
-namespace {
-// A None member is a small pickle; anything larger is some other object array.
-constexpr uint64_t kMaxNonePickle = 4096;
-}  // namespace
 
 struct NpzDeserializer::Archive {
     std::unique_ptr<ZipReader> zip;
@@ -27,7 +23,6 @@ struct NpzDeserializer::Archive {
         uint64_t data_offset;
     };
     std::map<std::string, Parsed> headers;  // cache of decoded npy headers
-    std::unique_ptr<ThreadPool> pool;       // inflates the pieces of large members; made on first need
 
     std::optional<uint64_t> member_of(const std::string &key) const {
         auto it = std::lower_bound(keys.begin(), keys.end(), key);
@@ -107,7 +102,7 @@ std::optional<ArrayMeta> NpzDeserializer::stat_entry(const std::string &key) {
         if (h.meta.is_none()) {
             if (!h.meta.shape.empty()) fail(SER_EUNSUPPORTED, "object arrays other than None are not supported");
             uint64_t plen = size - offset;
-            if (plen > kMaxNonePickle) fail(SER_EUNSUPPORTED, "object array (pickle) that is not None");
+            if (plen > kMaxNonePickleBytes) fail(SER_EUNSUPPORTED, "object array (pickle) that is not None");
             std::vector<unsigned char> whole(static_cast<size_t>(size));
             zip.read_range(member, 0, whole.data(), size, at);
             if (!is_none_pickle(whole.data() + offset, size_t(plen)))
@@ -139,11 +134,7 @@ std::pair<uint64_t, uint64_t> NpzDeserializer::located(const std::string &key) {
 
 void NpzDeserializer::read_entry(const std::string &key, const ArrayMeta &meta, void *buf) {
     const auto [member, offset] = located(key);
-    ThreadPool *pool = nullptr;
-    if (!archive_->zip->members()[member].pieces.empty()) {
-        std::lock_guard<std::mutex> lock(archive_->mutex);
-        pool = pool_for(archive_->pool, options().threads);
-    }
+    ThreadPool *pool = archive_->zip->members()[member].pieces.empty() ? nullptr : options().workers->pool();
     archive_->zip->read_range(member, offset, buf, meta.nbytes(), where(file_name(), key), pool);
 }
 
@@ -160,4 +151,4 @@ const void *NpzDeserializer::view(std::string_view key, ArrayMeta &meta) {
     return base + zip.data_offset(member, at) + offset;
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

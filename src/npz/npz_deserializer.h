@@ -10,7 +10,7 @@
 
 #include "core/deserializer.h"
 
-namespace chainerser {
+namespace chainerser::core {
 
 class NpzDeserializer : public AbstractDeserializer {
 public:
@@ -37,4 +37,4 @@ private:
     std::shared_ptr<Archive> archive_;
 };
 
-}  // namespace chainerser
+}  // namespace chainerser::core

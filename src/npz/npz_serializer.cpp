@@ -2,23 +2,26 @@
 
 #include <algorithm>
 #include <cstring>
-#include <deque>
+#include <functional>
 #include <set>
 #include <future>
 #include <utility>
 
 #include "core/error.h"
-#include "core/thread_pool.h"
-#include "npz/deflate.h"
+#include "core/pipeline.h"
+#include "codec/crc32.h"
+#include "codec/deflate.h"
 #include "npz/none_pickle.h"
 #include "npz/npy_header.h"
 #include "npz/zip_writer.h"
 
-namespace chainerser {
+namespace chainerser::core {
 namespace {
 
-// Members compressed but not yet written may hold this many input bytes before put() waits.
+// Members compressed but not yet written may hold this many input bytes, in at most this many
+// jobs, before put() waits.
 constexpr uint64_t kMaxInflightBytes = uint64_t(24) << 20;
+constexpr size_t kMaxInflightJobs = 64;
 // Smaller members go to a worker in batches of about this many bytes: one job per member would
 // cost more than compressing it (each deflate call starts by clearing its match tables).
 constexpr uint64_t kMinParallelBytes = uint64_t(64) << 10;
@@ -49,7 +52,7 @@ constexpr size_t kSplitBytes = 2 * kPieceBytes;
 // The data bytes per piece: kPieceBytes, or more (whole MiB) so that the piece index fits.
 size_t piece_bytes(size_t data_size) {
     constexpr size_t kMiB = size_t(1) << 20;
-    const size_t per = (data_size / (kMaxPieceIndex + 1) + kMiB) / kMiB * kMiB;
+    const size_t per = (data_size / (kMaxPieceIndexEntries + 1) + kMiB) / kMiB * kMiB;
     return std::max(kPieceBytes, per);
 }
 
@@ -92,46 +95,24 @@ struct Job {
     }
 };
 
-struct Pending {
+// The members of one job, compressed, for writing in put order.
+struct Compressed {
     std::vector<std::string> names;
-    std::future<std::vector<Deflated>> members;
-    uint64_t input_bytes;
+    std::vector<Deflated> members;
 };
 
 }  // namespace
 
 struct NpzSerializer::Archive {
+    using Writer = std::function<void(Compressed &&)>;
+
     std::string file;
     WriteOptions options;
-    std::unique_ptr<ZipWriter> zip;    // null once committed or discarded
-    std::unique_ptr<ThreadPool> pool;  // compression workers, started on first use
-    std::deque<Pending> pending;       // in put order, which is the order in the file
-    Job batch;                         // small members not yet handed to a worker
-    std::set<std::string> names;       // every member put so far
-    uint64_t inflight = 0;
-
-    void submit(Job job) {
-        if (job.ends.empty()) return;
-        const int level = options.level;
-        const uint64_t input_bytes = job.size();
-        std::vector<std::string> names = std::move(job.names);
-        auto members = std::make_shared<Job>(std::move(job));
-        std::future<std::vector<Deflated>> f = pool->submit([members, level] {
-            std::vector<Deflated> out;
-            size_t from = 0;
-            for (size_t end : members->ends) {
-                const ByteSpan member{members->bytes.data() + from, end - from};
-                out.push_back(deflate_member(&member, 1, level));
-                from = end;
-            }
-            members->bytes = ByteBuffer();  // not needed while the output waits for its turn
-            return out;
-        });
-        inflight += input_bytes;
-        pending.push_back({std::move(names), std::move(f), input_bytes});
-    }
-
-    void submit_batch() { submit(std::exchange(batch, Job())); }
+    std::unique_ptr<ZipWriter> zip;  // null once committed or discarded
+    // Jobs compressing on the root's workers, written in put order; made on first use.
+    std::unique_ptr<Pipeline<Compressed, Writer>> queue;
+    Job batch;                       // small members not yet handed to a worker
+    std::set<std::string> names;     // every member put so far
 
     void write_deflated(const std::string &name, const Deflated &d) {
         MemberSpec spec;
@@ -142,23 +123,40 @@ struct NpzSerializer::Archive {
         zip->add(name, spec, &part, 1);
     }
 
-    // Writes finished members from the front; with `all`, waits for every one.
-    void drain(bool all) {
-        while (!pending.empty()) {
-            Pending &p = pending.front();
-            bool must_wait = all || inflight > kMaxInflightBytes;
-            if (!must_wait && p.members.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
-            std::vector<Deflated> done = p.members.get();
-            inflight -= p.input_bytes;
-            std::vector<std::string> names = std::move(p.names);
-            pending.pop_front();
-            for (size_t i = 0; i < names.size(); ++i) write_deflated(names[i], done[i]);
+    void submit(Job job) {
+        if (job.ends.empty()) return;
+        if (!queue) {
+            Writer write = [this](Compressed &&c) {
+                for (size_t i = 0; i < c.names.size(); ++i) write_deflated(c.names[i], c.members[i]);
+            };
+            // Up to kMaxInflightBytes of input may wait to be written before put() waits.
+            queue = std::make_unique<Pipeline<Compressed, Writer>>(options.workers->pool(), std::move(write),
+                                                                   PipelineLimits{kMaxInflightJobs, kMaxInflightBytes});
         }
+        const int level = options.level;
+        const uint64_t input_bytes = job.size();
+        auto members = std::make_shared<Job>(std::move(job));
+        queue->push(
+            [members, level] {
+                Compressed out;
+                size_t from = 0;
+                for (size_t end : members->ends) {
+                    const ByteSpan member{members->bytes.data() + from, end - from};
+                    out.members.push_back(deflate_member(&member, 1, level));
+                    from = end;
+                }
+                out.names = std::move(members->names);
+                members->bytes = ByteBuffer();  // not needed while the output waits for its turn
+                return out;
+            },
+            input_bytes, /*take_ready=*/true);
     }
 
-    ThreadPool &workers(unsigned threads) {
-        if (!pool) pool = std::make_unique<ThreadPool>(threads);
-        return *pool;
+    void submit_batch() { submit(std::exchange(batch, Job())); }
+
+    // Writes every member handed to the workers so far.
+    void drain() {
+        if (queue) queue->finish();
     }
 
     // parts: the npy header, then the caller's data, streamed straight from its buffer.
@@ -168,14 +166,13 @@ struct NpzSerializer::Archive {
         spec.align_offset = options.align_data ? parts[0].size : 0;
         const uint32_t header_crc = crc32_update(0, parts[0].data, parts[0].size);
         const ByteSpan data = parts[1];
-        const unsigned threads = resolve_threads(options.threads);
-        if (threads <= 1 || data.size < kOverlappedCrcBytes) {
+        ThreadPool *pool = data.size < kOverlappedCrcBytes ? nullptr : options.workers->pool();
+        if (!pool) {
             spec.crc = crc32_update(header_crc, data.data, data.size);
             zip->add(name, spec, parts, 2);
             return;
         }
-        std::future<uint32_t> crc =
-            workers(threads).submit([header_crc, data] { return crc32_update(header_crc, data.data, data.size); });
+        std::future<uint32_t> crc = pool->submit([header_crc, data] { return crc32_update(header_crc, data.data, data.size); });
         try {
             zip->add(name, spec, parts, 2, &crc);
         } catch (...) {
@@ -188,7 +185,7 @@ struct NpzSerializer::Archive {
     // straight from the caller's buffer.
     void write_in_pieces(const std::string &name, const ByteSpan (&parts)[2], ThreadPool &pool) {
         submit_batch();
-        drain(true);  // the members put before this one go first
+        drain();  // the members put before this one go first
         const ByteSpan header = parts[0], data = parts[1];
         const size_t per = piece_bytes(data.size), pieces = (data.size + per - 1) / per;
         const int level = options.level;
@@ -213,13 +210,12 @@ struct NpzSerializer::Archive {
 
     // parts: the npy header, then the caller's data, which is copied if compressed on a worker.
     void write_compressed(const std::string &name, const ByteSpan (&parts)[2]) {
-        const unsigned threads = resolve_threads(options.threads);
-        if (threads <= 1) {
+        ThreadPool *pool = options.workers->pool();
+        if (!pool) {
             write_deflated(name, deflate_member(parts, 2, options.level));
             return;
         }
-        ThreadPool &pool = workers(threads);  // submit() hands jobs to it
-        if (parts[1].size >= kSplitBytes) return write_in_pieces(name, parts, pool);
+        if (parts[1].size >= kSplitBytes) return write_in_pieces(name, parts, *pool);
         const size_t size = parts[0].size + parts[1].size;
         if (size < kMinParallelBytes) {
             // A batch is handed on once it reaches kBatchBytes, so it never outgrows this.
@@ -233,13 +229,10 @@ struct NpzSerializer::Archive {
             one.append(name, parts, 2);
             submit(std::move(one));
         }
-        drain(false);
     }
 
     void abandon() noexcept {
-        for (Pending &p : pending)
-            if (p.members.valid()) p.members.wait();
-        pending.clear();
+        if (queue) queue->abandon();
         batch = Job();
         zip.reset();
     }
@@ -253,7 +246,7 @@ NpzSerializer::~NpzSerializer() = default;
 std::unique_ptr<AbstractSerializer> NpzSerializer::create(const std::string &file, const WriteOptions &options) {
     auto archive = std::make_shared<Archive>();
     archive->file = file;
-    archive->options = with_default_level(file, options, 6);  // zlib's default, as numpy uses
+    archive->options = with_default_level(options, 6);  // zlib's default, as numpy uses
     archive->zip = std::make_unique<ZipWriter>(file);
     return std::make_unique<NpzSerializer>("", std::move(archive));
 }
@@ -300,7 +293,7 @@ void NpzSerializer::commit() {
     if (!a.zip) fail(SER_EINVAL, a.file + ": the file is already closed");
     try {
         a.submit_batch();
-        a.drain(true);
+        a.drain();
         std::unique_ptr<ZipWriter> zip = std::move(a.zip);
         zip->commit();
     } catch (...) {
@@ -311,4 +304,4 @@ void NpzSerializer::commit() {
 
 void NpzSerializer::discard() noexcept { archive_->abandon(); }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

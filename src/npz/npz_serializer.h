@@ -8,7 +8,7 @@
 #include "core/backends.h"
 #include "core/serializer.h"
 
-namespace chainerser {
+namespace chainerser::core {
 
 class ZipWriter;
 
@@ -31,4 +31,4 @@ private:
     std::shared_ptr<Archive> archive_;
 };
 
-}  // namespace chainerser
+}  // namespace chainerser::core

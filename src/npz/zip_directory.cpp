@@ -9,7 +9,7 @@
 #include "core/error.h"
 #include "core/text.h"
 
-namespace chainerser {
+namespace chainerser::core {
 namespace {
 
 constexpr uint32_t kEndSig = 0x06054b50, kEnd64Sig = 0x06064b50, kLocatorSig = 0x07064b50, kCentralSig = 0x02014b50;
@@ -73,7 +73,7 @@ namespace {
 // is then read as one stream, which does not depend on it.
 std::vector<PieceEnd> piece_index(const unsigned char *p, size_t len, const ZipEntry &e) {
     std::vector<PieceEnd> pieces;
-    if (len % 16 || len / 16 > kMaxPieceIndex) return pieces;
+    if (len % 16 || len / 16 > kMaxPieceIndexEntries) return pieces;
     PieceEnd last{0, 0};
     for (size_t at = 0; at < len; at += 16) {
         const PieceEnd end{u64(p + at), u64(p + at + 8)};
@@ -176,4 +176,4 @@ std::vector<ZipEntry> read_zip_directory(int fd, uint64_t file_size, const std::
     return entries;
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

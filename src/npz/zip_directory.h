@@ -7,15 +7,17 @@
 #include <string>
 #include <vector>
 
-namespace chainerser {
+#include "core/options.h"
+
+namespace chainerser::core {
 
 // The piece index: an extra field of a member's central directory entry that libchainerser
 // writes for a member deflated in independent pieces (deflate_join.h). It holds, for each piece
 // but the last, where the piece ends in the decoded member and in the compressed bytes (two u64
 // each). Other readers skip it, as they skip every extra field they do not know.
 constexpr uint16_t kPieceIndexExtraId = 0x6370;  // "pc"
-// At most this many entries, so that the field fits in an entry's 64 KiB of extra fields.
-constexpr size_t kMaxPieceIndex = 4000;
+// At most kMaxPieceIndexEntries (core/options.h) entries, so that the field fits in an entry's
+// 64 KiB of extra fields.
 
 struct PieceEnd {
     uint64_t decoded, compressed;
@@ -44,4 +46,4 @@ std::vector<ZipEntry> read_zip_directory(int fd, uint64_t file_size, const std::
 // pread that fills the whole buffer or throws (SER_EIO on error, SER_EFORMAT on end of file).
 void pread_exact(int fd, void *buf, uint64_t size, uint64_t offset, const std::string &what);
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -5,7 +5,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zip.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <atomic>
@@ -16,16 +15,18 @@
 
 #include "core/byte_buffer.h"
 #include "core/error.h"
-#include "core/thread_pool.h"
-#include "npz/deflate.h"
-#include "npz/deflate_join.h"
+#include "core/options.h"
+#include "core/pipeline.h"
+#include "codec/crc32.h"
+#include "codec/deflate.h"
+#include "codec/deflate_join.h"
+#include "codec/zlib_stream.h"
 
-namespace chainerser {
+namespace chainerser::core {
 namespace {
 
 // Deflated members up to this size are inflated whole with libdeflate (fast, and parallel across
-// threads); larger ones stream through libzip so that memory stays bounded.
-constexpr uint64_t kMaxWholeInflate = uint64_t(64) << 20;
+// threads); larger ones stream through zlib so that memory stays bounded.
 constexpr size_t kChunk = size_t(1) << 16;
 // Header reads of deflated members up to this size decode the whole member (and keep it for the
 // data read that follows) instead of starting a zlib stream.
@@ -60,6 +61,48 @@ struct ZipFileCloser {
     void operator()(zip_file_t *f) const { zip_fclose(f); }
 };
 using ZipFilePtr = std::unique_ptr<zip_file_t, ZipFileCloser>;
+
+// A deflated member's bytes decoded in order, its stored bytes read with pread a block at a time.
+class MemberInflater {
+public:
+    MemberInflater(int fd, uint64_t start, uint64_t comp_size, const std::string &what)
+        : fd_(fd), at_(start), left_(comp_size), what_(what),
+          in_(size_t(std::min<uint64_t>(kReadBlock, std::max<uint64_t>(comp_size, 1)))) {}
+
+    // Up to n next bytes into out; fewer only where the stream ends.
+    size_t read(void *out, size_t n) {
+        size_t written = 0;
+        while (written < n && !ended_) {
+            using Status = RawInflateStream::Status;
+            const Status st = z_.inflate(static_cast<unsigned char *>(out) + written, n - written, written);
+            if (st == Status::End) ended_ = true;
+            else if (st == Status::Corrupt) fail(SER_EFORMAT, what_ + "corrupt deflate data");
+            else if (st == Status::NeedInput) refill();
+        }
+        return written;
+    }
+
+    bool ended() const { return ended_; }
+
+private:
+    static constexpr size_t kReadBlock = size_t(1) << 20;
+
+    void refill() {
+        if (left_ == 0) fail(SER_EFORMAT, what_ + "the deflate stream ends before the member data does");
+        const size_t take = size_t(std::min<uint64_t>(in_.size(), left_));
+        pread_exact(fd_, in_.data(), take, at_, what_);
+        at_ += take;
+        left_ -= take;
+        z_.feed(in_.data(), take);
+    }
+
+    int fd_;
+    uint64_t at_, left_;
+    const std::string &what_;
+    std::vector<unsigned char> in_;
+    RawInflateStream z_;
+    bool ended_ = false;
+};
 
 }  // namespace
 
@@ -155,27 +198,7 @@ size_t ZipReader::read_prefix(uint64_t index, void *buf, size_t n, const std::st
         return n;
     }
     // Inflate just enough of the stream to fill n bytes.
-    z_stream z{};
-    if (inflateInit2(&z, -15) != Z_OK) throw std::bad_alloc();
-    std::unique_ptr<z_stream, int (*)(z_stream *)> guard(&z, inflateEnd);
-    std::vector<unsigned char> in(static_cast<size_t>(std::min<uint64_t>(kChunk, m.comp_size)));
-    uint64_t consumed = 0;
-    z.next_out = static_cast<Bytef *>(buf);
-    z.avail_out = uInt(n);
-    while (z.avail_out > 0) {
-        if (z.avail_in == 0) {
-            const uint64_t take = std::min<uint64_t>(in.size(), m.comp_size - consumed);
-            if (take == 0) break;
-            pread_exact(fd_, in.data(), take, start + consumed, what);
-            consumed += take;
-            z.next_in = in.data();
-            z.avail_in = uInt(take);
-        }
-        int rc = inflate(&z, Z_NO_FLUSH);
-        if (rc == Z_STREAM_END) break;
-        if (rc != Z_OK) fail(SER_EFORMAT, what + "corrupt deflate data");
-    }
-    return n - z.avail_out;
+    return MemberInflater(fd_, start, m.comp_size, what).read(buf, n);
 }
 
 void ZipReader::read_range(uint64_t index, uint64_t offset, void *buf, uint64_t n, const std::string &what,
@@ -187,7 +210,8 @@ void ZipReader::read_range(uint64_t index, uint64_t offset, void *buf, uint64_t 
                               " but the member holds " + std::to_string(m.size));
     if (m.method == 0) return read_stored(index, offset, buf, n, what);
     if (m.method == 8 && !m.pieces.empty() && read_in_pieces(index, offset, buf, n, pool, what)) return;
-    if (m.method == 8 && m.size <= kMaxWholeInflate) return read_deflated_whole(index, offset, buf, n, what);
+    if (m.method == 8 && m.size <= kMaxWholeInflateBytes) return read_deflated_whole(index, offset, buf, n, what);
+    if (m.method == 8) return read_deflated_streaming(index, offset, buf, n, what);
     read_with_libzip(index, offset, buf, n, what);
 }
 
@@ -240,6 +264,32 @@ void ZipReader::read_deflated_whole(uint64_t index, uint64_t offset, void *buf, 
     }
 }
 
+void ZipReader::read_deflated_streaming(uint64_t index, uint64_t offset, void *buf, uint64_t n, const std::string &what) {
+    const ZipEntry &m = members_[index];
+    MemberInflater in(fd_, data_offset(index, what), m.comp_size, what);
+    std::vector<unsigned char> other(kChunk);
+    uint32_t crc = 0;
+    auto decode = [&](unsigned char *to, uint64_t len, bool keep) {
+        for (uint64_t done = 0; done < len;) {
+            unsigned char *into = keep ? to + done : other.data();
+            const size_t want = size_t(keep ? len - done : std::min<uint64_t>(len - done, other.size()));
+            const size_t got = in.read(into, want);
+            crc = crc32_update(crc, into, got);
+            done += got;
+            if (got < want)
+                fail(SER_EFORMAT, what + "member inflates to fewer than the " + std::to_string(m.size) +
+                                      " bytes the directory says");
+        }
+    };
+    decode(nullptr, offset, false);
+    decode(static_cast<unsigned char *>(buf), n, true);
+    decode(nullptr, m.size - offset - n, false);
+    unsigned char extra;
+    if (in.read(&extra, 1) != 0 || !in.ended())
+        fail(SER_EFORMAT, what + "member inflates to more than the " + std::to_string(m.size) + " bytes the directory says");
+    if (crc != m.crc) fail(SER_EFORMAT, what + "CRC error (member data is corrupt)");
+}
+
 bool ZipReader::read_in_pieces(uint64_t index, uint64_t offset, void *buf, uint64_t n, ThreadPool *pool,
                                const std::string &what) {
     const ZipEntry &m = members_[index];
@@ -261,7 +311,7 @@ bool ZipReader::read_in_pieces(uint64_t index, uint64_t offset, void *buf, uint6
         const uint64_t size = p.d1 - p.d0;
         const uint64_t ratio = limits_.max_inflate_ratio;
         if (ratio && size > 1024 && size / ratio > p.c1 - p.c0) return std::nullopt;
-        if (size > kMaxWholeInflate || p.c1 - p.c0 > kMaxWholeInflate) return std::nullopt;  // no piece of ours
+        if (size > kMaxWholeInflateBytes || p.c1 - p.c0 > kMaxWholeInflateBytes) return std::nullopt;  // no piece of ours
         ByteBuffer stored(static_cast<size_t>(p.c1 - p.c0));
         pread_exact(fd_, stored.data(), stored.size(), start + p.c0, what);
         if (p.d1 != m.size && !close_piece(stored.data(), stored.size())) return std::nullopt;
@@ -289,11 +339,17 @@ bool ZipReader::read_in_pieces(uint64_t index, uint64_t offset, void *buf, uint6
     return whole && crc == m.crc;
 }
 
+// libzip reads only what our reader does not decode itself (bzip2, lzma, zstd, ... members). It
+// opens a duplicate of our descriptor, so it reads the very file this reader parsed, even if
+// the path has been replaced since. Call under libzip_mutex_.
 struct zip *ZipReader::libzip(const std::string &what) {
     if (za_) return za_;
+    const int fd = ::fcntl(fd_, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) fail(SER_EIO, what + "cannot duplicate the file descriptor: " + std::strerror(errno));
     int err = 0;
-    za_ = zip_open(path_.c_str(), ZIP_RDONLY, &err);
+    za_ = zip_fdopen(fd, 0, &err);
     if (!za_) {
+        ::close(fd);  // zip_fdopen takes the descriptor only when it succeeds
         zip_error_t ze;
         zip_error_init_with_code(&ze, err);
         std::string why = zip_error_strerror(&ze);
@@ -306,7 +362,7 @@ struct zip *ZipReader::libzip(const std::string &what) {
 }
 
 size_t ZipReader::prefix_with_libzip(uint64_t index, void *buf, size_t n, const std::string &what) {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::lock_guard<std::mutex> lock(libzip_mutex_);
     ZipFilePtr f(zip_fopen_index(libzip(what), index, 0));
     if (!f) fail(SER_EFORMAT, what + zip_strerror(za_));
     size_t got = 0;
@@ -320,7 +376,7 @@ size_t ZipReader::prefix_with_libzip(uint64_t index, void *buf, size_t n, const 
 }
 
 void ZipReader::read_with_libzip(uint64_t index, uint64_t offset, void *buf, uint64_t n, const std::string &what) {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::lock_guard<std::mutex> lock(libzip_mutex_);
     const uint64_t size = members_[index].size;
     ZipFilePtr f(zip_fopen_index(libzip(what), index, 0));
     if (!f) fail(SER_EFORMAT, what + zip_strerror(za_));
@@ -353,4 +409,4 @@ void ZipReader::read_with_libzip(uint64_t index, uint64_t offset, void *buf, uin
     if (rest) fail(SER_EFORMAT, what + "member is shorter than its directory entry says");
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -1,8 +1,8 @@
 // Read access to a zip archive. The member table comes from our own central-directory parse
 // (zip_directory.h); member data is read with pread and decoded independently per member:
 // stored members straight into the caller's buffer, deflated ones with libdeflate (piece by piece
-// in parallel where the member has a piece index), and members that are very large or use other
-// methods (bzip2, lzma, ...) stream through libzip. Every full
+// in parallel where the member has a piece index; streamed through zlib when very large), and
+// only members of other methods (bzip2, lzma, ...) through libzip. Every full
 // read checks the member's size and CRC-32 against the directory.
 #pragma once
 
@@ -15,7 +15,7 @@
 
 struct zip;
 
-namespace chainerser {
+namespace chainerser::core {
 
 class ThreadPool;
 
@@ -64,6 +64,8 @@ private:
     // member's CRC-32: the member must then be read as one stream.
     bool read_in_pieces(uint64_t index, uint64_t offset, void *buf, uint64_t n, ThreadPool *pool,
                         const std::string &what);
+    // A deflated member too large to inflate whole: streamed through zlib, in bounded memory.
+    void read_deflated_streaming(uint64_t index, uint64_t offset, void *buf, uint64_t n, const std::string &what);
     void read_with_libzip(uint64_t index, uint64_t offset, void *buf, uint64_t n, const std::string &what);
     size_t prefix_with_libzip(uint64_t index, void *buf, size_t n, const std::string &what);
     struct zip *libzip(const std::string &what);
@@ -74,10 +76,11 @@ private:
     uint64_t file_size_ = 0;
     std::vector<ZipEntry> members_;
     std::vector<uint64_t> data_offsets_;  // 0 until resolved
-    std::mutex mutex_;                    // guards data_offsets_ and the libzip handle
+    std::mutex mutex_;                    // guards data_offsets_ and the mapping
+    std::mutex libzip_mutex_;             // libzip's handle is not thread-safe: one member at a time
     struct zip *za_ = nullptr;            // opened on first need
     void *map_ = nullptr;                 // mapping() of the file, or null
     const uint64_t id_;                   // tells this reader's entries in the per-thread cache apart
 };
 
-}  // namespace chainerser
+}  // namespace chainerser::core

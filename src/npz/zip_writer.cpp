@@ -9,7 +9,7 @@
 
 #include "core/error.h"
 
-namespace chainerser {
+namespace chainerser::core {
 namespace {
 
 // CPython's zipfile switches to zip64 values above 2 GiB - 1 (ZIP64_LIMIT) and 65535 members.
@@ -195,7 +195,7 @@ void ZipWriter::end(uint32_t crc) {
     if (m.pieces.empty() || m.pieces.back().decoded != m.spec.size)
         fail(SER_EINTERNAL, replace_.target() + ": the pieces of '" + m.name + "' do not add up to its size");
     m.pieces.pop_back();  // the last piece ends where the member does
-    if (m.pieces.size() > kMaxPieceIndex) m.pieces.clear();  // no room in the directory: no index
+    if (m.pieces.size() > kMaxPieceIndexEntries) m.pieces.clear();  // no room in the directory: no index
     patch_u32(m.offset + 14, crc);
     if (!m.big) patch_u32(m.offset + 18, uint32_t(m.comp_size));
     const uint64_t zip64_comp_size = m.offset + 30 + m.name.size() + 4 + 8;  // in the zip64 extra
@@ -284,4 +284,4 @@ void ZipWriter::discard() noexcept {
     replace_.abandon();
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -14,10 +14,10 @@
 #include <vector>
 
 #include "core/atomic_file.h"
-#include "npz/deflate.h"
+#include "codec/deflate.h"
 #include "npz/zip_directory.h"
 
-namespace chainerser {
+namespace chainerser::core {
 
 struct MemberSpec {
     bool deflated = false;
@@ -94,4 +94,4 @@ private:
     std::unique_ptr<OpenMember> open_;  // between begin() and end()
 };
 
-}  // namespace chainerser
+}  // namespace chainerser::core

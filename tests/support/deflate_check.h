@@ -10,13 +10,13 @@
 #include <vector>
 
 #include "core/byte_buffer.h"
-#include "npz/deflate.h"
+#include "codec/deflate.h"
 
 namespace testsupport {
 
 // The raw deflate stream inflated by zlib; fails the test unless it ends exactly at the stream's
 // end with at most expected_size bytes (one spare byte makes a longer stream show up).
-inline std::vector<unsigned char> zlib_inflate(const chainerser::ByteBuffer &stream, size_t expected_size) {
+inline std::vector<unsigned char> zlib_inflate(const chainerser::core::ByteBuffer &stream, size_t expected_size) {
     std::vector<unsigned char> out(expected_size + 1);
     z_stream z{};
     EXPECT_EQ(inflateInit2(&z, -15), Z_OK);
@@ -32,10 +32,10 @@ inline std::vector<unsigned char> zlib_inflate(const chainerser::ByteBuffer &str
 }
 
 // Checks that the raw deflate stream inflates to exactly `data` with zlib and with libdeflate.
-inline void expect_inflates_to(const chainerser::ByteBuffer &stream, const std::vector<unsigned char> &data) {
+inline void expect_inflates_to(const chainerser::core::ByteBuffer &stream, const std::vector<unsigned char> &data) {
     EXPECT_EQ(zlib_inflate(stream, data.size()), data);
     std::vector<unsigned char> back(data.size());
-    EXPECT_TRUE(chainerser::inflate_raw_exact(stream.data(), stream.size(), back.data(), back.size()));
+    EXPECT_TRUE(chainerser::core::inflate_raw_exact(stream.data(), stream.size(), back.data(), back.size()));
     EXPECT_EQ(back, data);
 }
 

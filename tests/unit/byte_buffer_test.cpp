@@ -8,7 +8,7 @@
 #include <cstring>
 #include <vector>
 
-namespace chainerser {
+namespace chainerser::core {
 namespace {
 
 const size_t kPage = size_t(::sysconf(_SC_PAGESIZE));
@@ -95,4 +95,4 @@ TEST(ByteBuffer, AnImpossibleSizeThrowsBadAlloc) {
 }
 
 }  // namespace
-}  // namespace chainerser
+}  // namespace chainerser::core

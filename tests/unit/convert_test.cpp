@@ -9,7 +9,7 @@
 
 namespace {
 
-using namespace chainerser;
+using namespace chainerser::core;
 
 template <class To, class From>
 To bits(From v) {

@@ -8,15 +8,16 @@
 #include <string>
 #include <vector>
 
-#include "npz/deflate.h"
-#include "npz/deflate_join.h"
-#include "npz/literal_deflate.h"
+#include "codec/crc32.h"
+#include "codec/deflate.h"
+#include "codec/deflate_join.h"
+#include "codec/literal_deflate.h"
 #include "support/deflate_check.h"
 
 namespace {
 
-using chainerser::ByteBuffer;
-using chainerser::ByteSpan;
+using chainerser::core::ByteBuffer;
+using chainerser::core::ByteSpan;
 using Bytes = std::vector<unsigned char>;
 using testsupport::random_bytes;
 
@@ -26,7 +27,7 @@ ByteBuffer joined_stream(const std::vector<Bytes> &pieces, int level) {
     size_t total = 0;
     for (size_t i = 0; i < pieces.size(); ++i) {
         const ByteSpan in{pieces[i].data(), pieces[i].size()};
-        streams.push_back(chainerser::deflate_raw(&in, 1, level, i + 1 == pieces.size()));
+        streams.push_back(chainerser::core::deflate_raw(&in, 1, level, i + 1 == pieces.size()));
         total += streams.back().size();
     }
     ByteBuffer out(total);
@@ -95,7 +96,7 @@ TEST(DeflateJoin, AnOpenedStreamEndsOnAByteBoundaryWithoutEndingTheData) {
         SCOPED_TRACE(n);
         const Bytes data = trained_like(n, n / 2, 6);
         const ByteSpan in{data.data(), data.size()};
-        const ByteBuffer open = chainerser::deflate_raw(&in, 1, 6, false);
+        const ByteBuffer open = chainerser::core::deflate_raw(&in, 1, 6, false);
         // zlib decodes all of it without reaching an end, and ends on the empty stored block.
         z_stream z{};
         ASSERT_EQ(inflateInit2(&z, -15), Z_OK);
@@ -115,18 +116,18 @@ TEST(DeflateJoin, AnOpenedStreamEndsOnAByteBoundaryWithoutEndingTheData) {
 
 TEST(DeflateJoin, AStreamThatDoesNotDecodeIsAnInternalError) {
     unsigned char junk[16] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-    EXPECT_THROW(chainerser::open_deflate_end(junk, 8), std::exception);
+    EXPECT_THROW(chainerser::core::open_deflate_end(junk, 8), std::exception);
 }
 
 TEST(CrcConcat, IsTheCrcOfTheConcatenation) {
     const Bytes a = text(100000), b = random_bytes(77777, 7);
     Bytes ab = a;
     ab.insert(ab.end(), b.begin(), b.end());
-    EXPECT_EQ(chainerser::crc32_concat(chainerser::crc32_update(0, a.data(), a.size()),
-                                       chainerser::crc32_update(0, b.data(), b.size()), b.size()),
-              chainerser::crc32_update(0, ab.data(), ab.size()));
-    EXPECT_EQ(chainerser::crc32_concat(0, chainerser::crc32_update(0, b.data(), b.size()), b.size()),
-              chainerser::crc32_update(0, b.data(), b.size()));
+    EXPECT_EQ(chainerser::core::crc32_concat(chainerser::core::crc32_update(0, a.data(), a.size()),
+                                       chainerser::core::crc32_update(0, b.data(), b.size()), b.size()),
+              chainerser::core::crc32_update(0, ab.data(), ab.size()));
+    EXPECT_EQ(chainerser::core::crc32_concat(0, chainerser::core::crc32_update(0, b.data(), b.size()), b.size()),
+              chainerser::core::crc32_update(0, b.data(), b.size()));
 }
 
 }  // namespace

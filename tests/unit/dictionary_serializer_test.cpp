@@ -9,13 +9,13 @@
 
 namespace {
 
-using chainerser::ArrayMeta;
-using chainerser::ConstArrayView;
-using chainerser::DictionarySerializer;
+using chainerser::core::ArrayMeta;
+using chainerser::core::ConstArrayView;
+using chainerser::core::DictionarySerializer;
 
 ConstArrayView f32_view(const std::vector<float> &v, std::vector<int64_t> shape) {
     ConstArrayView view;
-    view.meta.type = chainerser::native_type(SER_FLOAT32);
+    view.meta.type = chainerser::core::native_type(SER_FLOAT32);
     view.meta.shape = std::move(shape);
     view.data = v.data();
     view.nbytes = v.size() * sizeof(float);
@@ -73,7 +73,7 @@ TEST(DictionarySerializer, DataThatDoesNotMatchTheShapeIsRefused) {
     try {
         s.save("w", f32_view(w, {2, 3}));
         FAIL() << "3 floats accepted for shape (2, 3)";
-    } catch (const chainerser::Error &e) {
+    } catch (const chainerser::core::Error &e) {
         EXPECT_EQ(e.code(), SER_EINVAL);
         EXPECT_NE(std::string(e.what()).find("'w'"), std::string::npos) << e.what();
     }

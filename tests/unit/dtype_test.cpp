@@ -9,7 +9,7 @@
 
 namespace {
 
-using namespace chainerser;
+using namespace chainerser::core;
 
 struct DescrCase {
     const char *descr;

@@ -9,7 +9,7 @@
 
 namespace {
 
-using chainerser::h5py_guess_chunk;
+using chainerser::core::h5py_guess_chunk;
 using Shape = std::vector<int64_t>;
 
 std::string text(const Shape &s, const char *sep) {

@@ -2,8 +2,8 @@
 
 #include "core/keypath.h"
 
-using chainerser::child_path;
-using chainerser::value_key;
+using chainerser::core::child_path;
+using chainerser::core::value_key;
 
 // chainer-test-checklist: DictionarySerializer / NpzDeserializer get_item and strip_slashes.
 TEST(KeyPath, ChildAppendsNameAndSlash) { EXPECT_EQ(child_path("", "x"), "x/"); }

@@ -9,13 +9,13 @@
 #include <string>
 #include <vector>
 
-#include "npz/deflate.h"
-#include "npz/literal_deflate.h"
+#include "codec/deflate.h"
+#include "codec/literal_deflate.h"
 #include "support/deflate_check.h"
 
 namespace {
 
-using namespace chainerser;
+using namespace chainerser::core;
 using testsupport::libdeflate_size;
 using testsupport::random_bytes;
 using Bytes = std::vector<unsigned char>;

@@ -7,7 +7,7 @@
 
 namespace {
 
-using namespace chainerser;
+using namespace chainerser::core;
 
 bool recognised(const std::string &bytes) {
     return is_none_pickle(reinterpret_cast<const unsigned char *>(bytes.data()), bytes.size());

@@ -11,7 +11,7 @@
 
 namespace {
 
-using namespace chainerser;
+using namespace chainerser::core;
 
 ArrayMeta meta_of(const std::string &descr, bool fortran, std::vector<int64_t> shape) {
     ArrayMeta m;

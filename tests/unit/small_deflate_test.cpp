@@ -8,13 +8,13 @@
 #include <string>
 #include <vector>
 
-#include "npz/deflate.h"
-#include "npz/small_deflate.h"
+#include "codec/deflate.h"
+#include "codec/small_deflate.h"
 #include "support/deflate_check.h"
 
 namespace {
 
-using namespace chainerser;
+using namespace chainerser::core;
 using testsupport::libdeflate_size;
 using testsupport::zlib_inflate;
 using Bytes = std::vector<unsigned char>;

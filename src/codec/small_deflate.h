@@ -12,7 +12,7 @@
 
 #include "core/byte_buffer.h"
 
-namespace chainerser {
+namespace chainerser::core {
 
 // Inputs up to this size are for deflate_small.
 constexpr size_t kSmallDeflateMax = 512;
@@ -20,4 +20,4 @@ constexpr size_t kSmallDeflateMax = 512;
 // The raw deflate stream (one final block) of the `size` bytes at `data`; size <= kSmallDeflateMax.
 ByteBuffer deflate_small(const void *data, size_t size);
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -1,48 +1,35 @@
-#include "npz/deflate_join.h"
-
-#include <zlib.h>
+#include "codec/deflate_join.h"
 
 #include <cstring>
 #include <memory>
 
+#include "codec/zlib_stream.h"
 #include "core/error.h"
 
-namespace chainerser {
+namespace chainerser::core {
 namespace {
 
-struct RawInflate {
-    z_stream z{};
-    RawInflate() {
-        if (inflateInit2(&z, -15) != Z_OK) throw std::bad_alloc();
-    }
-    ~RawInflate() { inflateEnd(&z); }
-};
-
-// Bit offsets of the final block's header and of the stream's end. zlib's Z_BLOCK mode stops
-// after every block's end-of-block code (flag 128), says whether that block was the last (flag
-// 64), and how many bits of the last byte it has not used yet (data_type & 7): that is where the
-// next block's header starts, or the stream ends.
+// Bit offsets of the final block's header and of the stream's end.
 struct StreamBits {
     size_t final_header = 0, end = 0;
 };
 
+// libdeflate tells nothing of its blocks, so a piece it deflated is scanned (decoded into a
+// discarded window) to find its final block. Our own encoders write pieces open-ended directly.
 StreamBits locate_final_block(const unsigned char *stream, size_t size) {
-    RawInflate in;
-    in.z.next_in = const_cast<unsigned char *>(stream);
-    in.z.avail_in = uInt(size);
-    if (size_t(in.z.avail_in) != size) fail(SER_EINTERNAL, "deflate piece too large to scan");
+    RawInflateStream in;
+    in.feed(stream, size);
     auto sink = std::make_unique<unsigned char[]>(size_t(1) << 16);  // the output is not needed
     StreamBits bits;
     bool ended = false;
     for (;;) {
-        in.z.next_out = sink.get();
-        in.z.avail_out = 1u << 16;
-        const int rc = inflate(&in.z, Z_BLOCK);
-        if (rc == Z_STREAM_END && ended) return bits;
-        if (rc != Z_OK) fail(SER_EINTERNAL, "a deflate piece does not decode");
-        if (!(in.z.data_type & 128)) continue;  // stopped inside a block: the output was full
-        const size_t at = size_t(in.z.total_in) * 8 - size_t(in.z.data_type & 7);
-        if (in.z.data_type & 64) {
+        size_t written = 0;
+        const RawInflateStream::Status st = in.inflate(sink.get(), size_t(1) << 16, written, true);
+        if (st == RawInflateStream::Status::End && ended) return bits;
+        if (st != RawInflateStream::Status::OutputFull) fail(SER_EINTERNAL, "a deflate piece does not decode");
+        if (!in.at_block_end()) continue;  // stopped inside a block: the output was full
+        const size_t at = size_t(in.block_end_bit());
+        if (in.ended_final_block()) {
             bits.end = at;  // after the final block; zlib then skips to the byte boundary
             ended = true;
         } else {
@@ -75,4 +62,4 @@ bool close_piece(unsigned char *piece, size_t size) {
     return true;
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -12,7 +12,7 @@
 
 #include "core/byte_buffer.h"
 
-namespace chainerser {
+namespace chainerser::core {
 
 // The raw deflate stream (ending with a final block) of the `size` bytes at `data`. Without
 // `final`, it ends with kPieceEnd instead, so that another stream can follow (deflate_join.h).
@@ -22,4 +22,4 @@ ByteBuffer deflate_literals(const void *data, size_t size, bool final = true);
 // (without the stored-block fallback): for comparing with a matching compressor on a sample.
 size_t literal_block_bits(const void *data, size_t size);
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -1,17 +1,16 @@
-#include "npz/deflate.h"
+#include "codec/deflate.h"
 
 #include <libdeflate.h>
-#include <zlib.h>
 
 #include <cstring>
 #include <memory>
 
 #include "core/error.h"
-#include "npz/deflate_join.h"
-#include "npz/literal_deflate.h"
-#include "npz/small_deflate.h"
+#include "codec/deflate_join.h"
+#include "codec/literal_deflate.h"
+#include "codec/small_deflate.h"
 
-namespace chainerser {
+namespace chainerser::core {
 namespace {
 
 // A compressor holds large tables; keep one per level and thread instead of one per member.
@@ -80,7 +79,7 @@ bool literals_suffice(const unsigned char *input, size_t size, libdeflate_compre
 ByteBuffer deflate_raw(const ByteSpan *parts, size_t count, int level, bool final) {
     size_t total = 0;
     for (size_t k = 0; k < count; ++k) total += parts[k].size;
-    // libdeflate compresses one contiguous buffer; join the parts only when there are several.
+    // The encoders take one contiguous buffer; join the parts only when there are several.
     ByteBuffer joined;
     const void *input = count ? parts[0].data : nullptr;
     if (count > 1) {
@@ -92,13 +91,30 @@ ByteBuffer deflate_raw(const ByteSpan *parts, size_t count, int level, bool fina
         }
         input = joined.data();
     }
-    if (final && level > 0 && total <= kSmallDeflateMax) return deflate_small(input, total);
+    return deflate_with(DeflateEncoder::Auto, input, total, level, final);
+}
+
+ByteBuffer deflate_with(DeflateEncoder encoder, const void *data, size_t size, int level, bool final) {
     libdeflate_compressor *c = compressor_for(level);
-    if (level > 0 && total >= kLiteralCandidateBytes && literals_suffice(static_cast<const unsigned char *>(input), total, c))
-        return deflate_literals(input, total, final);
+    if (encoder == DeflateEncoder::Auto) {
+        // Measured gains (bench/RESULTS.md, "Deflate encoders"): the small encoder on members of
+        // a few hundred bytes, literal-only blocks on trained float32 weights.
+        encoder = DeflateEncoder::Libdeflate;
+        if (final && level > 0 && size <= kSmallDeflateMax) encoder = DeflateEncoder::Small;
+        else if (level > 0 && size >= kLiteralCandidateBytes &&
+                 literals_suffice(static_cast<const unsigned char *>(data), size, c))
+            encoder = DeflateEncoder::Literals;
+    }
+    switch (encoder) {
+        case DeflateEncoder::Small:
+            if (!final || size > kSmallDeflateMax) fail(SER_EINTERNAL, "the small deflate encoder takes final streams of at most 512 bytes");
+            return deflate_small(data, size);
+        case DeflateEncoder::Literals: return deflate_literals(data, size, final);
+        default: break;
+    }
     const size_t spare = final ? 0 : kOpenEndBytes;
-    return compress_within(libdeflate_deflate_compress_bound(c, total) + spare, [&](unsigned char *out, size_t cap) {
-        const size_t n = libdeflate_deflate_compress(c, input, total, out, cap - spare);
+    return compress_within(libdeflate_deflate_compress_bound(c, size) + spare, [&](unsigned char *out, size_t cap) {
+        const size_t n = libdeflate_deflate_compress(c, data, size, out, cap - spare);
         return n && !final ? open_deflate_end(out, n) : n;
     });
 }
@@ -122,14 +138,4 @@ bool inflate_zlib_exact(const void *in, size_t in_size, void *out, size_t out_si
     return libdeflate_zlib_decompress(decompressor(), in, in_size, out, out_size, nullptr) == LIBDEFLATE_SUCCESS;
 }
 
-uint32_t crc32_update(uint32_t crc, const void *data, size_t size) {
-    // libdeflate_crc32 returns 0 (a fresh CRC) for a NULL buffer, which an empty array may be.
-    if (size == 0) return crc;
-    return libdeflate_crc32(crc, data, size);
-}
-
-uint32_t crc32_concat(uint32_t crc_a, uint32_t crc_b, uint64_t size_b) {
-    return uint32_t(crc32_combine(uLong(crc_a), uLong(crc_b), z_off_t(size_b)));
-}
-
-}  // namespace chainerser
+}  // namespace chainerser::core

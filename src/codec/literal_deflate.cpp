@@ -1,4 +1,4 @@
-#include "npz/literal_deflate.h"
+#include "codec/literal_deflate.h"
 
 #include <algorithm>
 #include <array>
@@ -6,9 +6,9 @@
 #include <cstring>
 #include <vector>
 
-#include "npz/deflate_bits.h"
+#include "codec/deflate_bits.h"
 
-namespace chainerser {
+namespace chainerser::core {
 namespace {
 
 constexpr size_t kBlockBytes = size_t(256) << 10;
@@ -213,4 +213,4 @@ size_t literal_block_bits(const void *data, size_t size) {
     return plan_block(histogram).bits;
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <cstring>
 
-namespace chainerser {
+namespace chainerser::core {
 
 class BitWriter {
 public:
@@ -72,4 +72,4 @@ inline void write_stored(BitWriter &w, const unsigned char *data, size_t size, b
     }
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

@@ -1,13 +1,13 @@
-#include "npz/small_deflate.h"
+#include "codec/small_deflate.h"
 
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
 
 #include "core/error.h"
-#include "npz/deflate_bits.h"
+#include "codec/deflate_bits.h"
 
-namespace chainerser {
+namespace chainerser::core {
 namespace {
 
 constexpr unsigned kMinMatch = 3, kMaxMatch = 258;
@@ -97,4 +97,4 @@ ByteBuffer deflate_small(const void *data, size_t size) {
     return out;
 }
 
-}  // namespace chainerser
+}  // namespace chainerser::core

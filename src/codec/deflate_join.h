@@ -8,7 +8,7 @@
 
 #include <cstddef>
 
-namespace chainerser {
+namespace chainerser::core {
 
 // The last bytes of every piece but the last: an empty, non-final stored block whose header
 // takes the whole first byte. Setting that byte's bit 0 (BFINAL) ends the stream there.
@@ -27,4 +27,4 @@ size_t open_deflate_end(unsigned char *stream, size_t size);
 // does not end so.
 bool close_piece(unsigned char *piece, size_t size);
 
-}  // namespace chainerser
+}  // namespace chainerser::core

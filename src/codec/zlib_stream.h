@@ -1,0 +1,43 @@
+// Streaming raw inflate through zlib, for what libdeflate's whole-buffer API cannot do: decoding
+// just a prefix of a member, a member too large to hold whole, and stopping at block ends.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+namespace chainerser::core {
+
+class RawInflateStream {
+public:
+    RawInflateStream();  // throws std::bad_alloc
+    ~RawInflateStream();
+    RawInflateStream(const RawInflateStream &) = delete;
+    RawInflateStream &operator=(const RawInflateStream &) = delete;
+
+    enum class Status {
+        OutputFull,  // out is full (or, with stop_at_blocks, a block has ended)
+        NeedInput,   // the input is used up
+        End,         // the final block has ended
+        Corrupt,
+    };
+
+    // The next input; it must stay valid until it is used up (NeedInput).
+    void feed(const void *data, size_t size);
+
+    // Decodes into out[0, size), adding what it wrote to `written`. With stop_at_blocks it
+    // returns OutputFull after every block, and block_end() tells where that block ended.
+    Status inflate(void *out, size_t size, size_t &written, bool stop_at_blocks = false);
+
+    // After a stop at a block end: the bit offset in the input where the block ended (and the
+    // next block's header starts), and whether the block just ended was the final one.
+    bool at_block_end() const;
+    uint64_t block_end_bit() const;
+    bool ended_final_block() const;
+
+private:
+    struct State;
+    std::unique_ptr<State> s_;
+};
+
+}  // namespace chainerser::core
