@@ -50,6 +50,7 @@ const std::vector<FixedLimit> &fixed_limits();
 constexpr uint64_t kMaxWholeInflateBytes = uint64_t(64) << 20;
 constexpr uint64_t kMaxNonePickleBytes = 4096;
 constexpr size_t kMaxPieceIndexEntries = 4000;
+constexpr uint64_t kMaxFileCopyBytes = uint64_t(64) << 20;
 
 // The bytes of ser_options that a caller of `version` has (older structs are shorter);
 // SER_EINVAL for a version this library does not know.

@@ -32,6 +32,11 @@ constexpr size_t kChunk = size_t(1) << 16;
 // data read that follows) instead of starting a zlib stream.
 constexpr uint64_t kSmallMember = uint64_t(1) << 18;
 
+// A file of at most kMaxFileCopyBytes with at least kMinMembersToCopy members of at most
+// kMaxMeanMemberToCopy bytes on average (an optimizer's or trainer's state) is read whole, once.
+constexpr uint64_t kMinMembersToCopy = 64;
+constexpr uint64_t kMaxMeanMemberToCopy = 4096;
+
 std::atomic<uint64_t> g_next_reader_id{1};
 
 // A byte buffer that is not zero-filled when it grows: every byte is written before it is read.
@@ -157,19 +162,40 @@ uint64_t ZipReader::data_offset(uint64_t index, const std::string &what) {
     unsigned char h[30];
     if (m.header_offset > file_size_ || file_size_ - m.header_offset < sizeof h)
         fail(SER_EFORMAT, what + "local header offset points outside the file");
-    pread_exact(fd_, h, sizeof h, m.header_offset, what);
+    read_at(h, sizeof h, m.header_offset, what);
     if (u32(h) != 0x04034b50) fail(SER_EFORMAT, what + "bad local header signature");
     const uint64_t name_len = u16(h + 26), extra_len = u16(h + 28);
     const uint64_t start = m.header_offset + 30 + name_len + extra_len;
     if (start > file_size_ || file_size_ - start < m.comp_size)
         fail(SER_EFORMAT, what + "member data runs past the end of the file (truncated?)");
     std::vector<unsigned char> local_name(static_cast<size_t>(name_len));
-    pread_exact(fd_, local_name.data(), name_len, m.header_offset + 30, what);
+    read_at(local_name.data(), name_len, m.header_offset + 30, what);
     if (decode_zip_name(local_name.data(), local_name.size(), u16(h + 6)) != m.name)  // as CPython checks
         fail(SER_EFORMAT, what + "file name in the directory and in the local header differ");
     std::lock_guard<std::mutex> lock(mutex_);
     data_offsets_[index] = start;
     return start;
+}
+
+const unsigned char *ZipReader::copied_bytes(uint64_t at, uint64_t n, const std::string &what) {
+    const bool many_small_members =
+        members_.size() >= kMinMembersToCopy && file_size_ / members_.size() <= kMaxMeanMemberToCopy;
+    if (file_size_ > kMaxFileCopyBytes || !many_small_members) return nullptr;
+    std::call_once(copy_once_, [&] {
+        ByteBuffer copy{size_t(file_size_)};
+        pread_exact(fd_, copy.data(), file_size_, 0, what);
+        copy_ = std::move(copy);
+    });
+    if (at > file_size_ || n > file_size_ - at) fail(SER_EFORMAT, what + "member data runs past the end of the file");
+    return copy_.data() + at;
+}
+
+void ZipReader::read_at(void *buf, uint64_t n, uint64_t at, const std::string &what) {
+    if (const unsigned char *p = copied_bytes(at, n, what)) {
+        if (n) std::memcpy(buf, p, size_t(n));
+        return;
+    }
+    pread_exact(fd_, buf, n, at, what);
 }
 
 const unsigned char *ZipReader::mapping(const std::string &what) {
@@ -188,7 +214,7 @@ size_t ZipReader::read_prefix(uint64_t index, void *buf, size_t n, const std::st
     n = size_t(std::min<uint64_t>(n, m.size));
     const uint64_t start = data_offset(index, what);
     if (m.method == 0) {
-        pread_exact(fd_, buf, n, start, what);
+        read_at(buf, n, start, what);
         return n;
     }
     if (m.method != 8) return prefix_with_libzip(index, buf, n, what);
@@ -223,13 +249,13 @@ void ZipReader::read_stored(uint64_t index, uint64_t offset, void *buf, uint64_t
     auto crc_of_range = [&](uint64_t from, uint64_t to) {  // bytes outside [offset, offset + n)
         for (uint64_t at = from; at < to;) {
             const uint64_t take = std::min<uint64_t>(other.size(), to - at);
-            pread_exact(fd_, other.data(), take, start + at, what);
+            read_at(other.data(), take, start + at, what);
             crc = crc32_update(crc, other.data(), size_t(take));
             at += take;
         }
     };
     crc_of_range(0, offset);
-    pread_exact(fd_, buf, n, start + offset, what);
+    read_at(buf, n, start + offset, what);
     crc = crc32_update(crc, buf, size_t(n));
     crc_of_range(offset + n, m.size);
     if (crc != m.crc) fail(SER_EFORMAT, what + "CRC error (member data is corrupt)");
@@ -242,10 +268,14 @@ const unsigned char *ZipReader::inflate_whole(uint64_t index, const std::string 
     const ZipEntry &m = members_[index];
     const uint64_t start = data_offset(index, what);
     RawBytes &stream = t_stream;
-    stream.resize(static_cast<size_t>(m.comp_size));
-    pread_exact(fd_, stream.data.get(), stream.size, start, what);
+    const unsigned char *in = copied_bytes(start, m.comp_size, what);
+    if (!in) {
+        stream.resize(static_cast<size_t>(m.comp_size));
+        pread_exact(fd_, stream.data.get(), stream.size, start, what);
+        in = stream.data.get();
+    }
     d.bytes.resize(static_cast<size_t>(m.size));
-    if (!inflate_raw_exact(stream.data.get(), stream.size, d.bytes.data.get(), d.bytes.size))
+    if (!inflate_raw_exact(in, size_t(m.comp_size), d.bytes.data.get(), d.bytes.size))
         fail(SER_EFORMAT, what + "corrupt deflate data, or it does not inflate to the " + std::to_string(m.size) +
                               " bytes the directory says");
     if (crc32_update(0, d.bytes.data.get(), d.bytes.size) != m.crc)

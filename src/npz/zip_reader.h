@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/byte_buffer.h"
 #include "npz/zip_directory.h"
 
 struct zip;
@@ -69,6 +70,11 @@ private:
     void read_with_libzip(uint64_t index, uint64_t offset, void *buf, uint64_t n, const std::string &what);
     size_t prefix_with_libzip(uint64_t index, void *buf, size_t n, const std::string &what);
     struct zip *libzip(const std::string &what);
+    // The file's bytes [at, at + n) from the in-memory copy of a small file of many small members
+    // (read once, sequentially, instead of several preads per member), or null for other files.
+    const unsigned char *copied_bytes(uint64_t at, uint64_t n, const std::string &what);
+    // n bytes at file offset `at`, from the copy or with pread.
+    void read_at(void *buf, uint64_t n, uint64_t at, const std::string &what);
 
     std::string path_;
     ZipLimits limits_;
@@ -80,6 +86,8 @@ private:
     std::mutex libzip_mutex_;             // libzip's handle is not thread-safe: one member at a time
     struct zip *za_ = nullptr;            // opened on first need
     void *map_ = nullptr;                 // mapping() of the file, or null
+    std::once_flag copy_once_;
+    ByteBuffer copy_;                     // copied_bytes()' copy, or empty
     const uint64_t id_;                   // tells this reader's entries in the per-thread cache apart
 };
 

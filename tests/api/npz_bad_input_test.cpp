@@ -209,3 +209,47 @@ TEST(NpzAtomicSave, FailedSaveLeavesTheOldFile) {
 }
 
 }  // namespace
+
+// A file of many small members is read from one in-memory copy (zip_reader.cpp, copied_bytes):
+// a fault in one member is still that member's error, and the others still read.
+std::string many_small_members(const std::string &path, int compress) {
+    ser_options o = SER_OPTIONS_INIT;
+    o.compress = compress;
+    Handle w = open_npz(path, SER_WRITE, &o);
+    for (int i = 0; i < 200; ++i) {
+        char key[16];
+        std::snprintf(key, sizeof key, "k%04d", i);
+        const float v[4] = {float(i), 1.5f, -2.0f, float(i) / 3};
+        const int64_t shape[1] = {4};
+        EXPECT_EQ(ser_put_array(w.get(), key, SER_FLOAT32, 1, shape, v, sizeof v), SER_OK) << errmsg();
+    }
+    w.reset();
+    return read_file(path);
+}
+
+TEST(NpzBadInput, AFaultInOneOfManySmallMembersNamesThatMember) {
+    for (int compress : {0, 1}) {
+        SCOPED_TRACE(compress ? "compressed" : "stored");
+        const std::string path = scratch_dir() + "/many.npz";
+        const std::string good = many_small_members(path, compress);
+        const size_t name_at = good.find("k0100.npy");  // the first occurrence: the local header's
+        ASSERT_NE(name_at, std::string::npos);
+
+        std::string bad = good;
+        const size_t extra_len = uint8_t(good[name_at - 2]) | uint8_t(good[name_at - 1]) << 8;
+        bad[name_at + 9 + extra_len + 10] ^= 0x5a;  // inside the member's data
+        write_file(path, bad);
+        std::string msg;
+        EXPECT_EQ(open_and_read(path, "k0100", &msg), SER_EFORMAT);
+        EXPECT_TRUE(mentions(msg, path) && mentions(msg, "'k0100'")) << msg;
+        EXPECT_EQ(open_and_read(path, "k0099", &msg), SER_OK) << msg;
+        EXPECT_EQ(open_and_read(path, "k0101", &msg), SER_OK) << msg;
+
+        bad = good;
+        bad[name_at - 30] = 'X';  // the local header's signature
+        write_file(path, bad);
+        EXPECT_EQ(open_and_read(path, "k0100", &msg), SER_EFORMAT);
+        EXPECT_TRUE(mentions(msg, "'k0100'") && mentions(msg, "local header")) << msg;
+        EXPECT_EQ(open_and_read(path, "k0101", &msg), SER_OK) << msg;
+    }
+}
