@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # src, work, ...: for the tests that source this
 # Sourced by the install tests (usage: TEST BUILD_DIR SOURCE_DIR). Installs the build into a fresh
 # prefix under a temporary directory, $work/prefix, and leaves an environment that sees that
 # prefix only: no LD_LIBRARY_PATH, pkg-config limited to the prefix's .pc files.
@@ -41,8 +42,8 @@ expect_sound() { "$prefix/bin/chainerser" verify "$1" >/dev/null || fail "chaine
 # Compiles $3.. with compiler $1 and pkg-config package $2 into $work/$(basename of the source).pc;
 # the RUNPATH flag is what a user of a prefix outside the linker's path adds.
 build_pkgconfig_consumer() {
-    local compiler="$1" package="$2" source="$3"; shift 3
-    local out="$work/$(basename "${source%.*}").pc"
+    local compiler="$1" package="$2" source="$3" out; shift 3
+    out="$work/$(basename "${source%.*}").pc"
     # shellcheck disable=SC2046  # pkg-config's flags are meant to split
     "$compiler" "$@" "$source" $(pkg-config --cflags --libs "$package") \
         -Wl,-rpath,"$(pkg-config --variable=libdir "$package")" -o "$out"
