@@ -10,7 +10,8 @@ jobs="$(nproc 2>/dev/null || echo 2)"
 
 packages=(cmake g++ make pkg-config libzip-dev libhdf5-dev libdeflate-dev zlib1g-dev
           googletest libgtest-dev python3-numpy python3-h5py gfortran golang-go doxygen abigail-tools
-          clang-14 libclang-rt-14-dev valgrind)  # the last three for tools/hardening.sh
+          clang-14 libclang-rt-14-dev valgrind    # for tools/hardening.sh
+          build-essential debhelper dpkg-dev lintian man-db groff-base git)  # for tools/package_test.sh
 # A Rust toolchain may already be there from rustup; only then is Debian's left out.
 export PATH="$PATH:$HOME/.cargo/bin"
 command -v cargo >/dev/null 2>&1 || packages+=(cargo)
@@ -45,9 +46,11 @@ print('numpy.load reads it back:', {k: z[k].shape for k in sorted(z.files)})" "$
         install_missing
         configure_and_build
         (cd "$build" && ctest --output-on-failure -j "$jobs")
+        # The Debian packages: built, linted, installed into a clean root and linked against.
+        "$here/tools/package_test.sh" "$build/debian-packages"
         # Sanitizers, valgrind and fuzzing (docs/security.md); slower, so after the main suite.
         "$here/tools/hardening.sh" "$build"
-        echo "dev.sh test: build, test suite and hardening stages all passed"
+        echo "dev.sh test: build, test suite, Debian packages and hardening stages all passed"
         ;;
     *)
         echo "usage: tools/dev.sh demo|test" >&2

@@ -6,7 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"chainerser.example/chainerser"
+	chainerser "github.com/chainerser/chainerser/bindings/go"
 )
 
 // The Go example of bindings/README.md.

@@ -1,3 +1,3 @@
-module chainerser.example/chainerser
+module github.com/chainerser/chainerser/bindings/go
 
 go 1.19

@@ -1,13 +1,31 @@
 //! Finds libchainerser: `CHAINERSER_LIB_DIR` (a directory holding libchainerser.so, e.g. the CMake
 //! build tree) first, then `pkg-config chainerser`, then the linker's default search path.
+//! An installed copy of this crate (`<prefix>/share/chainerser/rust`) has a file `pkgconfig-dir`
+//! naming its prefix's .pc directory relative to the crate; pkg-config looks there first, so the
+//! crate links the library it was installed with.
 //! `CHAINERSER_INCLUDE_DIR` (or pkg-config's include dirs) is only used to notice whether the
 //! HDF5 header `chainerser/hdf5.h` is present, which turns on `Reader::read_slab`.
 use std::env;
 use std::path::PathBuf;
 use std::process::Command;
 
+/// PKG_CONFIG_PATH with the installed crate's own .pc directory in front, if it has one.
+fn pkg_config_path() -> Option<std::ffi::OsString> {
+    let crate_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR")?);
+    let marker = crate_dir.join("pkgconfig-dir");
+    println!("cargo:rerun-if-changed={}", marker.display());
+    let relative = std::fs::read_to_string(&marker).ok()?;
+    let mut dirs = vec![crate_dir.join(relative.trim())];
+    dirs.extend(env::var_os("PKG_CONFIG_PATH").iter().flat_map(env::split_paths));
+    env::join_paths(dirs).ok()
+}
+
 fn pkg_config(args: &[&str]) -> Option<Vec<String>> {
-    let out = Command::new("pkg-config").args(args).arg("chainerser").output().ok()?;
+    let mut command = Command::new("pkg-config");
+    if let Some(path) = pkg_config_path() {
+        command.env("PKG_CONFIG_PATH", path);
+    }
+    let out = command.args(args).arg("chainerser").output().ok()?;
     if !out.status.success() {
         return None;
     }

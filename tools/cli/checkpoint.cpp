@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 
@@ -10,13 +11,26 @@ namespace cli {
 const char *format_name(Format f) { return f == Format::Npz ? "npz" : "hdf5"; }
 
 Format sniff_format(const std::string &path) {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0)
+        throw chainerser::Error(errno == ENOENT ? SER_ENOTFOUND : SER_EIO, path + ": " + std::strerror(errno));
+    if (S_ISDIR(st.st_mode)) throw chainerser::Error(SER_EINVAL, path + ": is a directory, not a checkpoint file");
     std::ifstream in(path, std::ios::binary);
-    char head[8] = {0};
-    in.read(head, sizeof head);
-    if (std::memcmp(head, "\x89HDF\r\n\x1a\n", 8) == 0) return Format::Hdf5;
-    if (in.gcount() >= 2 && head[0] == 'P' && head[1] == 'K') return Format::Npz;
-    // Unknown signature: let the extension decide, so the backend reports what is wrong.
-    return format_for_writing(path, "");
+    if (!in) throw chainerser::Error(SER_EIO, path + ": " + std::strerror(errno));
+    const uint64_t size = static_cast<uint64_t>(st.st_size);
+    auto signature_at = [&](uint64_t offset, const char *signature, size_t n) {
+        char head[8];
+        if (offset + n > size) return false;
+        in.seekg(std::streamoff(offset));
+        return in.read(head, std::streamsize(n)) && std::memcmp(head, signature, n) == 0;
+    };
+    // Zip: a local file header, or the end-of-directory record of an empty archive (np.savez()).
+    if (signature_at(0, "PK\x03\x04", 4) || signature_at(0, "PK\x05\x06", 4)) return Format::Npz;
+    // HDF5: the superblock signature at 0, 512, 1024, 2048, ... (after a user block).
+    for (uint64_t offset = 0; offset + 8 <= size; offset = offset ? offset * 2 : 512)
+        if (signature_at(offset, "\x89HDF\r\n\x1a\n", 8)) return Format::Hdf5;
+    if (size == 0) throw chainerser::Error(SER_EFORMAT, path + ": empty file, neither NPZ nor HDF5");
+    throw chainerser::Error(SER_EFORMAT, path + ": neither an NPZ (zip) nor an HDF5 file (no zip or HDF5 signature)");
 }
 
 Format format_for_writing(const std::string &path, const std::string &to) {

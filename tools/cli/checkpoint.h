@@ -12,7 +12,8 @@ enum class Format { Npz, Hdf5 };
 
 const char *format_name(Format f);
 
-// The format of an existing file, from its first bytes (zip or HDF5 signature).
+// The format of an existing file, from its signature, whatever its name. Throws an Error naming
+// the file when it is missing, a directory, or neither NPZ nor HDF5.
 Format sniff_format(const std::string &path);
 
 // The format to write: `to` ("npz", "h5", "hdf5") if given, else the extension (.npz, .h5, .hdf5).

@@ -10,11 +10,21 @@ namespace cli {
 namespace {
 const char kUsage[] =
     "usage: chainerser convert SRC DST [--to npz|h5] [--level N | --no-compress]\n"
-    "Copy every entry of SRC into a new DST, losslessly (keys, dtypes, byte order, shapes,\n"
-    "None and strings). The format of DST comes from its extension (.npz, .h5, .hdf5) or\n"
-    "--to, e.g. for Chainer's snapshot_iter_N. NPZ -> NPZ recompresses. --level is the\n"
-    "deflate level 0-9 (default: NPZ 6, HDF5 4); --no-compress stores data uncompressed.\n"
-    "DST is replaced atomically: on any error the old DST is left as it was.\n";
+    "\n"
+    "Copy every entry of SRC into a new DST, losslessly (keys, dtypes, byte order,\n"
+    "shapes, None and strings). The format of DST comes from its extension (.npz,\n"
+    ".h5, .hdf5) or from --to; NPZ -> NPZ recompresses. DST is replaced\n"
+    "atomically: on any error the old DST is left as it was.\n"
+    "\n"
+    "options:\n"
+    "  --to npz|h5     the format of DST, for a name without an extension\n"
+    "  --level N       deflate level 0-9 (default: NPZ 6, HDF5 4)\n"
+    "  --no-compress   store the data uncompressed\n"
+    "\n"
+    "examples:\n"
+    "  chainerser convert model.npz model.h5\n"
+    "  chainerser convert result/snapshot_iter_1000 snapshot.h5\n"
+    "  chainerser convert model.h5 model_copy --to npz --level 9\n";
 }  // namespace
 
 int cmd_convert(const Args &args) {

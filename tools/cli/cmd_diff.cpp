@@ -13,10 +13,19 @@ namespace {
 
 const char kUsage[] =
     "usage: chainerser diff A B [--rtol R] [--atol A]\n"
-    "Compare two checkpoints of either format: missing and extra keys, dtype and shape\n"
-    "differences, and values (max abs/rel difference per key). Values are equal when\n"
-    "|a - b| <= atol + rtol * |b| for every element (default: exactly equal).\n"
-    "Exit 0 if equal within tolerance, 1 if different, 2 on error.\n";
+    "\n"
+    "Compare two checkpoints of either format: keys in only one of them, dtype and\n"
+    "shape differences, and values (the largest absolute and relative difference\n"
+    "per key). Values are equal when |a - b| <= atol + rtol * |b| for every\n"
+    "element. Exit status 0 if equal within tolerance, 1 if different, 2 on error.\n"
+    "\n"
+    "options:\n"
+    "  --rtol R   relative tolerance (default 0)\n"
+    "  --atol A   absolute tolerance (default 0)\n"
+    "\n"
+    "examples:\n"
+    "  chainerser diff model.npz model.h5\n"
+    "  chainerser diff before.npz after.npz --rtol 1e-5 --atol 1e-8\n";
 
 struct Side {
     chainerser::Handle handle;

@@ -11,9 +11,18 @@ namespace {
 
 const char kUsage[] =
     "usage: chainerser ls FILE [--json]\n"
-    "List every entry of a checkpoint: key, dtype (numpy descr), shape, elements and bytes,\n"
-    "with totals. --json prints one array of objects with key, dtype, shape, none, count,\n"
-    "nbytes and sha256 (of the elements in C order, little-endian; null for None).\n";
+    "\n"
+    "List every entry of a checkpoint: key, dtype (numpy descr), shape, elements\n"
+    "and bytes, with totals; a single string is shown with its value.\n"
+    "\n"
+    "options:\n"
+    "  --json   print one JSON array of objects with key, dtype, shape, none,\n"
+    "           count, nbytes and sha256 (of the elements in C order, little-endian;\n"
+    "           null for None), so a tensor hashes the same in NPZ and HDF5\n"
+    "\n"
+    "examples:\n"
+    "  chainerser ls model.npz\n"
+    "  chainerser ls --json result/snapshot_iter_1000 | python3 -m json.tool\n";
 
 std::string json_string(const std::string &s) {
     std::string out = "\"";

@@ -9,8 +9,17 @@ namespace cli {
 namespace {
 const char kUsage[] =
     "usage: chainerser show FILE KEY [--all]\n"
-    "Print the values of one entry, numpy-style; arrays of more than 1000 elements are\n"
-    "summarised with '...' unless --all is given.\n";
+    "\n"
+    "Print the values of one entry, numpy-style, after its dtype and shape. Arrays\n"
+    "of more than 1000 elements are summarised with '...'.\n"
+    "\n"
+    "options:\n"
+    "  --all   print every element, however many\n"
+    "\n"
+    "examples:\n"
+    "  chainerser show model.npz predictor/l1/W\n"
+    "  chainerser show result/snapshot_iter_1000 updater/iteration\n"
+    "  chainerser show --all model.h5 predictor/l2/b\n";
 constexpr uint64_t kSummaryThreshold = 1000;  // numpy's print threshold
 }  // namespace
 

@@ -9,9 +9,16 @@ namespace cli {
 namespace {
 const char kUsage[] =
     "usage: chainerser verify FILE\n"
-    "Read and decode every entry (npy headers, sizes, CRC-32 of every zip member; HDF5\n"
-    "datasets through their filters). Exit 0 if the file is sound, 1 with the first problem\n"
-    "named if it is not, 2 if it cannot be read at all (missing file, I/O error).\n";
+    "\n"
+    "Read and decode every entry: npy headers, sizes and the CRC-32 of every zip\n"
+    "member; HDF5 datasets through their filters. Exit status 0 if the file is\n"
+    "sound; 1, with the first problem named, if it is not (also when it is neither\n"
+    "NPZ nor HDF5); 2 if it cannot be read at all (a missing file, a directory, an\n"
+    "I/O error).\n"
+    "\n"
+    "examples:\n"
+    "  chainerser verify model.npz\n"
+    "  for f in result/snapshot_iter_*; do chainerser verify \"$f\"; done\n";
 
 bool is_defect(int code) {
     return code == SER_EFORMAT || code == SER_EUNSUPPORTED || code == SER_ELIMIT || code == SER_EMISMATCH;
