@@ -48,4 +48,8 @@ void require(bool ok, const char *what);
 AbstractSerializer &writer_of(ser_handle *h);
 AbstractDeserializer &reader_of(ser_handle *h);
 
+// The block read of ser_get_array_slab and ser_h5_get_array, arguments checked.
+ser_outcome load_slab(AbstractDeserializer &r, const char *key, int32_t dtype, int32_t ndim, const int64_t *offset,
+                      const int64_t *count, void *buf, size_t bufsize);
+
 }  // namespace chainerser::core
