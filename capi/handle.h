@@ -11,12 +11,17 @@
 #include "core/error.h"
 #include "core/serializer.h"
 
+namespace chainerser::core {
+class Comm;  // src/mpi (the MPI flavour only)
+}
+
 struct ser_handle {
     std::unique_ptr<chainerser::core::AbstractSerializer> writer;  // exactly one of writer / reader
     std::unique_ptr<chainerser::core::AbstractDeserializer> reader;
     bool root = false;
     std::vector<std::string_view> keys;  // ser_key_at's list (views into the reader's keys), filled on first use
     bool keys_listed = false;
+    std::shared_ptr<chainerser::core::Comm> comm;  // handles from ser_*_open_mpi and their children
 };
 
 namespace chainerser::core {
@@ -47,5 +52,9 @@ int guarded(Body &&body) noexcept {
 void require(bool ok, const char *what);
 AbstractSerializer &writer_of(ser_handle *h);
 AbstractDeserializer &reader_of(ser_handle *h);
+
+// The block read of ser_get_array_slab and ser_h5_get_array, arguments checked.
+ser_outcome load_slab(AbstractDeserializer &r, const char *key, int32_t dtype, int32_t ndim, const int64_t *offset,
+                      const int64_t *count, void *buf, size_t bufsize);
 
 }  // namespace chainerser::core

@@ -25,13 +25,7 @@ extern "C" {
 int ser_h5_get_array(int32_t *out_outcome, ser_handle *h, const char *key, int32_t dtype, int32_t ndim,
                      const int64_t *offset, const int64_t *count, void *buf, size_t bufsize) noexcept {
     return guarded([&] {
-        AbstractDeserializer &r = hdf5_reader_of(h);
-        require(key != nullptr, "key is NULL");
-        require(ndim >= 0 && ndim <= SER_MAX_NDIM, "ndim must be in 0-32");
-        require(ndim == 0 || offset != nullptr, "offset is NULL");
-        require(ndim == 0 || count != nullptr, "count is NULL");
-        TargetBuffer t{ser_dtype(dtype_info(dtype).id), std::vector<int64_t>(count, count + ndim), buf, bufsize};
-        ser_outcome o = r.load_block(key, std::vector<int64_t>(offset, offset + ndim), t);
+        const ser_outcome o = load_slab(hdf5_reader_of(h), key, dtype, ndim, offset, count, buf, bufsize);
         if (out_outcome) *out_outcome = o;
     });
 }

@@ -57,6 +57,7 @@ int ser_child(ser_handle **out, ser_handle *h, const char *name) noexcept {
         require(h != nullptr, "handle is NULL");
         require(name != nullptr, "name is NULL");
         auto c = std::make_unique<ser_handle>();
+        c->comm = h->comm;
         if (h->writer) c->writer = h->writer->child(name);
         else c->reader = reader_of(h).child(name);
         *out = c.release();

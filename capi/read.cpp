@@ -30,6 +30,16 @@ int get_scalar(T *out, int32_t *out_outcome, ser_handle *h, const char *key, Loa
 
 }  // namespace
 
+ser_outcome chainerser::core::load_slab(AbstractDeserializer &r, const char *key, int32_t dtype, int32_t ndim,
+                                        const int64_t *offset, const int64_t *count, void *buf, size_t bufsize) {
+    require(key != nullptr, "key is NULL");
+    require(ndim >= 0 && ndim <= SER_MAX_NDIM, "ndim must be in 0-32");
+    require(ndim == 0 || offset != nullptr, "offset is NULL");
+    require(ndim == 0 || count != nullptr, "count is NULL");
+    TargetBuffer t{ser_dtype(dtype_info(dtype).id), std::vector<int64_t>(count, count + ndim), buf, bufsize};
+    return r.load_block(key, std::vector<int64_t>(offset, offset + ndim), t);
+}
+
 extern "C" {
 
 int ser_has(int *out, ser_handle *h, const char *key) noexcept {
@@ -76,6 +86,13 @@ int ser_get_array(int32_t *out_outcome, ser_handle *h, const char *key, int32_t 
         AbstractDeserializer &r = reader_of(h);
         require(key != nullptr, "key is NULL");
         set_outcome(out_outcome, r.load(key, target_of(dtype, ndim, shape, buf, bufsize)));
+    });
+}
+
+int ser_get_array_slab(int32_t *out_outcome, ser_handle *h, const char *key, int32_t dtype, int32_t ndim,
+                       const int64_t *offset, const int64_t *count, void *buf, size_t bufsize) noexcept {
+    return guarded([&] {
+        set_outcome(out_outcome, load_slab(reader_of(h), key, dtype, ndim, offset, count, buf, bufsize));
     });
 }
 

@@ -8,6 +8,12 @@ using namespace chainerser::core;
 
 namespace {
 
+// Every put's status passes through here, so that a writer shared by MPI ranks hears of failures.
+int noted(ser_handle *h, int rc) {
+    if (rc != SER_OK && h && h->writer) h->writer->note_failure(rc, ser_errmsg());
+    return rc;
+}
+
 int put(ser_handle *h, const char *key, const ArrayMeta &meta, const void *data, size_t nbytes) {
     return guarded([&] {
         AbstractSerializer &w = writer_of(h);
@@ -20,7 +26,7 @@ template <class T>
 int put_scalar(ser_handle *h, const char *key, ser_dtype dtype, T value) {
     ArrayMeta m;
     m.type = native_type(dtype);
-    return put(h, key, m, &value, sizeof value);
+    return noted(h, put(h, key, m, &value, sizeof value));
 }
 
 }  // namespace
@@ -39,7 +45,7 @@ int ser_put_array(ser_handle *h, const char *key, int32_t dtype, int32_t ndim, c
         m.type = native_type(d.id);
         m.shape.assign(shape, shape + ndim);
     });
-    return rc != SER_OK ? rc : put(h, key, m, data, nbytes);
+    return noted(h, rc != SER_OK ? rc : put(h, key, m, data, nbytes));
 }
 
 int ser_put_array_ex(ser_handle *h, const char *key, const ser_array_info *info, const void *data,
@@ -52,10 +58,10 @@ int ser_put_array_ex(ser_handle *h, const char *key, const ser_array_info *info,
         if ((d.kind == Kind::Unicode || d.kind == Kind::Bytes) && m.type.itemsize == 0)
             fail(SER_EINVAL, "info.itemsize must be > 0 for str and bytes");
     });
-    return rc != SER_OK ? rc : put(h, key, m, data, nbytes);
+    return noted(h, rc != SER_OK ? rc : put(h, key, m, data, nbytes));
 }
 
-int ser_put_none(ser_handle *h, const char *key) noexcept { return put(h, key, none_meta(), nullptr, 0); }
+int ser_put_none(ser_handle *h, const char *key) noexcept { return noted(h, put(h, key, none_meta(), nullptr, 0)); }
 
 int ser_put_int64(ser_handle *h, const char *key, int64_t value) noexcept {
     return put_scalar(h, key, SER_INT64, value);
@@ -78,7 +84,7 @@ int ser_put_string(ser_handle *h, const char *key, const char *utf8) noexcept {
         if (text.empty()) text.push_back(U'\0');  // numpy.asarray('') is '<U1' holding one NUL
         m.type = native_type(SER_UNICODE, text.size() * 4);
     });
-    return rc != SER_OK ? rc : put(h, key, m, text.data(), text.size() * 4);
+    return noted(h, rc != SER_OK ? rc : put(h, key, m, text.data(), text.size() * 4));
 }
 
 int ser_put_bytes(ser_handle *h, const char *key, const void *data, size_t size) noexcept {
@@ -86,7 +92,7 @@ int ser_put_bytes(ser_handle *h, const char *key, const void *data, size_t size)
     static const unsigned char nul = 0;
     if (size == 0) data = &nul, size = 1;  // numpy.asarray(b'') is '|S1'
     m.type = native_type(SER_BYTES, size);
-    return put(h, key, m, data, size);
+    return noted(h, put(h, key, m, data, size));
 }
 
 }  // extern "C"

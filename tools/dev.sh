@@ -6,12 +6,15 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${CHAINERSER_BUILD_DIR:-$here/build}"
+build_mpi="${CHAINERSER_MPI_BUILD_DIR:-$here/build-mpi}"
 jobs="$(nproc 2>/dev/null || echo 2)"
 
 packages=(cmake g++ make pkg-config libzip-dev libhdf5-dev libdeflate-dev zlib1g-dev
           googletest libgtest-dev python3-numpy python3-h5py gfortran golang-go doxygen abigail-tools
           clang-14 libclang-rt-14-dev valgrind    # for tools/hardening.sh
           build-essential debhelper dpkg-dev lintian man-db groff-base git)  # for tools/package_test.sh
+          clang-14 libclang-rt-14-dev valgrind  # these three for tools/hardening.sh
+          libopenmpi-dev openmpi-bin libhdf5-openmpi-dev)  # the MPI flavour (docs/mpi.md)
 # A Rust toolchain may already be there from rustup; only then is Debian's left out.
 export PATH="$PATH:$HOME/.cargo/bin"
 command -v cargo >/dev/null 2>&1 || packages+=(cargo)
@@ -48,6 +51,15 @@ print('numpy.load reads it back:', {k: z[k].shape for k in sorted(z.files)})" "$
         (cd "$build" && ctest --output-on-failure -j "$jobs")
         # The Debian packages: built, linted, installed into a clean root and linked against.
         "$here/tools/package_test.sh" "$build/debian-packages"
+        # The MPI flavour in a build of its own: only its library and tests (label mpi) are
+        # built and run there; the serial suite above covers the shared sources. Open MPI refuses
+        # root unless told, and CI runs as root.
+        cmake -S "$here" -B "$build_mpi" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHAINERSER_MPI=ON \
+              -DCHAINERSER_BUILD_BINDINGS=OFF -DCHAINERSER_BUILD_EXAMPLES=OFF -DCHAINERSER_BUILD_BENCH=OFF \
+              -DCHAINERSER_BUILD_TOOLS=OFF -DCHAINERSER_BUILD_FUZZERS=OFF
+        cmake --build "$build_mpi" -j "$jobs" --target chainerser_mpi mpi_tests mpi_header_check_c99
+        (cd "$build_mpi" && OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
+             ctest --output-on-failure -L mpi)
         # Sanitizers, valgrind and fuzzing (docs/security.md); slower, so after the main suite.
         "$here/tools/hardening.sh" "$build"
         echo "dev.sh test: build, test suite, Debian packages and hardening stages all passed"

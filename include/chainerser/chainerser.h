@@ -321,6 +321,33 @@ SER_API int ser_key_at(const char **out, ser_handle *h, size_t index) SER_NOEXCE
 SER_API int ser_get_array(int32_t *out_outcome, ser_handle *h, const char *key, int32_t dtype, int32_t ndim,
                           const int64_t *shape, void *buf, size_t bufsize) SER_NOEXCEPT;
 
+/**
+ * @brief Reads one block of @p key into the caller's buffer, from an NPZ or an HDF5 file
+ *        (ser_h5_get_array() generalised to both formats).
+ *
+ * The block starts at @p offset and has the extent @p count on each of the @p ndim axes;
+ * @p ndim must equal the entry's rank (0 reads a scalar). The buffer receives the block as an
+ * array of @p dtype and shape @p count, in C order and native byte order; @p bufsize must be at
+ * least its size. Casting, the strict/ignore rules and the outcomes are those of ser_get_array();
+ * the block's size counts against max_entry_bytes and max_total_bytes. HDF5 reads only the chunks
+ * the block overlaps; a stored NPZ member only the block's bytes (not CRC-checked, as the CRC-32
+ * covers the whole member); a compressed NPZ member is inflated whole and CRC-checked.
+ *
+ * @param out_outcome receives a ::ser_outcome; may be NULL
+ * @param h        a reading handle
+ * @param key      the entry, under the handle's path
+ * @param dtype    a ::ser_dtype for the buffer's elements
+ * @param ndim     the entry's rank, 0 to ::SER_MAX_NDIM
+ * @param offset   @p ndim first indices of the block (may be NULL when @p ndim is 0)
+ * @param count    @p ndim extents of the block, also the buffer's shape (may be NULL when @p ndim is 0)
+ * @param buf      the caller's buffer
+ * @param bufsize  its size in bytes
+ * @return ::SER_OK; ::SER_EINVAL for a bad argument or a block outside the entry; otherwise as
+ *         ser_get_array().
+ */
+SER_API int ser_get_array_slab(int32_t *out_outcome, ser_handle *h, const char *key, int32_t dtype, int32_t ndim,
+                               const int64_t *offset, const int64_t *count, void *buf, size_t bufsize) SER_NOEXCEPT;
+
 /** @brief One read of a ser_get_arrays() batch: the arguments of ser_get_array() plus its results. */
 typedef struct ser_get_request {
     const char *key;       /**< in: key under the handle's path */

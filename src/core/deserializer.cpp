@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/keypath.h"
 #include "core/pipeline.h"
+#include "core/status.h"
 #include "core/text.h"
 
 namespace chainerser::core {
@@ -228,15 +229,8 @@ ser_outcome AbstractDeserializer::load_string(std::string_view key, std::string 
 void AbstractDeserializer::load_many(std::vector<Request> &requests) {
     auto run = [this, &requests](size_t i) {
         Request &q = requests[i];
-        try {
-            q.outcome = load(q.key, q.target);
-        } catch (const Error &e) {
-            q.status = e.code(), q.message = e.what();
-        } catch (const std::bad_alloc &) {
-            q.status = SER_ENOMEM, q.message = "out of memory";
-        } catch (const std::exception &e) {
-            q.status = SER_EINTERNAL, q.message = std::string("internal error: ") + e.what();
-        }
+        Status s = capture([&] { q.outcome = load(q.key, q.target); });
+        q.status = s.code, q.message = std::move(s.message);
         return true;
     };
     ThreadPool *pool = requests.size() > 1 ? options_->workers->pool() : nullptr;

@@ -30,6 +30,13 @@ public:
     virtual void commit() = 0;
     virtual void discard() noexcept = 0;
 
+    // A call on this handle failed with `code` (the C API reports every failed put here). A writer
+    // whose file many processes share remembers it so that the commit fails on all of them.
+    virtual void note_failure(int code, const std::string &message) noexcept {
+        (void)code;
+        (void)message;
+    }
+
 protected:
     virtual std::unique_ptr<AbstractSerializer> make_child(std::string path) = 0;
     virtual void write_entry(const std::string &key, const ConstArrayView &value) = 0;

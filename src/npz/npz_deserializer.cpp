@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/block.h"
 #include "core/error.h"
 #include "core/thread_pool.h"
 #include "npz/none_pickle.h"
@@ -136,6 +137,32 @@ void NpzDeserializer::read_entry(const std::string &key, const ArrayMeta &meta, 
     const auto [member, offset] = located(key);
     ThreadPool *pool = archive_->zip->members()[member].pieces.empty() ? nullptr : options().workers->pool();
     archive_->zip->read_range(member, offset, buf, meta.nbytes(), where(file_name(), key), pool);
+}
+
+void NpzDeserializer::read_block(const std::string &key, const ArrayMeta &block, const std::vector<int64_t> &offset,
+                                 void *buf) {
+    const ArrayMeta entry = *stat_entry(key);
+    const auto [member, data_offset] = located(key);
+    std::vector<int64_t> shape = entry.shape, from = offset, count = block.shape;
+    if (block.fortran_order) {  // column-major: the same runs with the axes reversed
+        std::reverse(shape.begin(), shape.end());
+        std::reverse(from.begin(), from.end());
+        std::reverse(count.begin(), count.end());
+    }
+    ZipReader &zip = *archive_->zip;
+    const std::string at = where(file_name(), key);
+    const unsigned char *source;
+    std::vector<unsigned char> whole;
+    if (zip.members()[member].method == 0) {
+        source = zip.mapping(at) + zip.data_offset(member, at) + data_offset;
+    } else {
+        whole.resize(entry.nbytes());
+        read_entry(key, entry, whole.data());
+        source = whole.data();
+    }
+    auto *out = static_cast<unsigned char *>(buf);
+    for_each_block_run(shape, from, count, entry.type.itemsize,
+                       [&](uint64_t src, uint64_t dst, uint64_t n) { std::memcpy(out + dst, source + src, n); });
 }
 
 const void *NpzDeserializer::view(std::string_view key, ArrayMeta &meta) {

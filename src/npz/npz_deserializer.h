@@ -30,6 +30,10 @@ protected:
     std::optional<ArrayMeta> stat_entry(const std::string &key) override;
     void read_entry(const std::string &key, const ArrayMeta &meta, void *buf) override;
     const std::vector<std::string> &all_keys() override;
+    // Stored members: the block's runs copied from a mapping of the file (a block has no CRC-32
+    // of its own to check); compressed ones: the member inflated whole, then the block copied out.
+    void read_block(const std::string &key, const ArrayMeta &block, const std::vector<int64_t> &offset,
+                    void *buf) override;
 
 private:
     // The decoded header of `key` (stat_entry must have found it): member index and data offset.

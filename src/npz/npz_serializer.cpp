@@ -244,10 +244,15 @@ NpzSerializer::NpzSerializer(std::string path, std::shared_ptr<Archive> archive)
 NpzSerializer::~NpzSerializer() = default;
 
 std::unique_ptr<AbstractSerializer> NpzSerializer::create(const std::string &file, const WriteOptions &options) {
+    return create_with(std::make_unique<ZipWriter>(file), file, options);
+}
+
+std::unique_ptr<NpzSerializer> NpzSerializer::create_with(std::unique_ptr<ZipWriter> zip, const std::string &file,
+                                                          const WriteOptions &options) {
     auto archive = std::make_shared<Archive>();
     archive->file = file;
     archive->options = with_default_level(options, 6);  // zlib's default, as numpy uses
-    archive->zip = std::make_unique<ZipWriter>(file);
+    archive->zip = std::move(zip);
     return std::make_unique<NpzSerializer>("", std::move(archive));
 }
 
@@ -288,19 +293,21 @@ void NpzSerializer::write_entry(const std::string &key, const ConstArrayView &va
         a.write_compressed(name, parts);
 }
 
-void NpzSerializer::commit() {
+std::unique_ptr<ZipWriter> NpzSerializer::finish_members() {
     Archive &a = *archive_;
     if (!a.zip) fail(SER_EINVAL, a.file + ": the file is already closed");
     try {
         a.submit_batch();
         a.drain();
-        std::unique_ptr<ZipWriter> zip = std::move(a.zip);
-        zip->commit();
+        a.zip->finish_members();
+        return std::move(a.zip);
     } catch (...) {
         a.abandon();
         throw;
     }
 }
+
+void NpzSerializer::commit() { finish_members()->commit(); }
 
 void NpzSerializer::discard() noexcept { archive_->abandon(); }
 

@@ -18,6 +18,14 @@ public:
     NpzSerializer(std::string path, std::shared_ptr<Archive> archive);
     ~NpzSerializer() override;
     static std::unique_ptr<AbstractSerializer> create(const std::string &file, const WriteOptions &options);
+    // A root whose members go to `zip` (an MPI rank's own members, kept in memory); `file` names
+    // the archive in messages.
+    static std::unique_ptr<NpzSerializer> create_with(std::unique_ptr<ZipWriter> zip, const std::string &file,
+                                                      const WriteOptions &options);
+
+    // Root only: writes every member put so far and hands over the writer, with no central
+    // directory; the handle takes no more puts.
+    std::unique_ptr<ZipWriter> finish_members();
 
     void commit() override;
     void discard() noexcept override;

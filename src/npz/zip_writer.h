@@ -13,24 +13,18 @@
 #include <string>
 #include <vector>
 
-#include "core/atomic_file.h"
 #include "codec/deflate.h"
-#include "npz/zip_directory.h"
+#include "npz/zip_layout.h"
+#include "npz/zip_sink.h"
 
 namespace chainerser::core {
 
-struct MemberSpec {
-    bool deflated = false;
-    uint64_t size = 0;  // uncompressed bytes
-    uint32_t crc = 0;   // CRC-32 of the uncompressed bytes
-    // Stored members only: if non-zero, pad the local header so that this offset into the
-    // member's bytes (the npy data) lands on a multiple of 64 in the file.
-    uint64_t align_offset = 0;
-};
-
 class ZipWriter {
 public:
+    // Builds the archive beside `target`, which it replaces at commit().
     explicit ZipWriter(std::string target);
+    // Writes into `sink`; `name` is the archive in messages.
+    ZipWriter(std::string name, std::unique_ptr<ZipSink> sink);
     ~ZipWriter();  // discards unless committed
     ZipWriter(const ZipWriter &) = delete;
     ZipWriter &operator=(const ZipWriter &) = delete;
@@ -51,20 +45,20 @@ public:
     void append(const ByteSpan &piece, uint64_t decoded_size);
     void end(uint32_t crc);
 
+    // The members written so far, with their offsets in this writer's bytes.
+    const std::vector<CentralEntry> &entries() const { return entries_; }
+
+    // Writes the central directory and commits the sink.
     void commit();
+    // Checks that every member is complete and nothing failed, without writing a directory
+    // (the members are then placed in a larger archive by their owner).
+    void finish_members() const;
     void discard() noexcept;
     // Discards the file because a member could not be completed; add and commit then fail with
     // SER_EIO naming `why`.
     void abandon(const std::string &why) noexcept;
 
 private:
-    struct CentralEntry {
-        std::string name;
-        MemberSpec spec;
-        uint64_t comp_size;
-        uint64_t offset;
-        std::vector<PieceEnd> pieces;  // where each piece but the last ends
-    };
     struct OpenMember {
         std::string name;
         MemberSpec spec;
@@ -78,18 +72,12 @@ private:
     uint64_t write_local_header(const std::string &name, const MemberSpec &spec, uint64_t comp_size, bool big);
     void write(const void *data, size_t size);
     void patch_u32(uint64_t offset, uint32_t value);  // overwrites 4 bytes already written
-    void start_writeback();
-    void flush();
-    [[noreturn]] void write_failed(ssize_t n);  // discards the file; add and commit then fail
-    void write_central_directory();
+    [[noreturn]] void write_failed(int err);  // discards the file; add and commit then fail
 
-    AtomicReplace replace_;
-    int fd_ = -1;
+    std::string name_;
+    std::unique_ptr<ZipSink> sink_;  // null once committed or discarded
     std::string failure_;  // strerror of a failed write, or empty
     uint64_t position_ = 0;
-    uint64_t written_ = 0;         // bytes handed to the file so far (position_ less the buffer)
-    uint64_t writeback_from_ = 0;  // file offset up to which writeback has been started
-    std::vector<unsigned char> buffer_;
     std::vector<CentralEntry> entries_;
     std::unique_ptr<OpenMember> open_;  // between begin() and end()
 };

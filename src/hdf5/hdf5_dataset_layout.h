@@ -1,0 +1,41 @@
+// The datasets and groups Chainer's save_hdf5 + h5py create, as the serial writer and the MPI
+// writer both make them: h5py's datatype, dataspace and creation properties (its chunk guess and
+// gzip on datasets of more than one element, contiguous otherwise, no timestamps), Chainer's
+// require_group, and h5py's variable-length UTF-8 strings. Call under Hdf5Lock.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/array.h"
+#include "core/options.h"
+#include "hdf5/hdf5_id.h"
+
+namespace chainerser::core {
+
+constexpr int kH5pyDefaultLevel = 4;  // Chainer's save_hdf5(compression=4)
+
+// File access properties of h5py's File(name, 'w'), plus what the writers need of them.
+H5Id h5py_write_access(const std::string &at);
+
+struct DatasetLayout {
+    H5Id type, space, dcpl;
+    std::vector<hsize_t> chunks;  // empty: contiguous, unfiltered
+};
+
+// What h5py's create_dataset(data=..., compression=options.level) makes for `meta` (C order).
+DatasetLayout h5py_dataset_layout(const ArrayMeta &meta, const WriteOptions &options, const std::string &at);
+
+// Creates dataset `key` of `layout` in `file` (SER_EEXISTS if the name is taken).
+H5Id create_h5py_dataset(hid_t file, const std::string &key, const DatasetLayout &layout, const std::string &at);
+
+// Chainer's require_group(path): SER_EEXISTS if a dataset has the name.
+void ensure_group(hid_t file, const std::string &path, const std::string &at);
+
+// Writes `value` (count elements of a str dtype) into `dataset` of string type `type`.
+void write_strings(hid_t dataset, hid_t type, const ConstArrayView &value, const std::string &at);
+
+// Throws hdf5_fail(code, context) when status is negative.
+void check_h5(herr_t status, int code, const std::string &context);
+
+}  // namespace chainerser::core

@@ -1,0 +1,226 @@
+#include "mpi/mpi_npz_serializer.h"
+
+#include <map>
+
+#include "codec/crc32.h"
+#include "codec/deflate.h"
+#include "core/error.h"
+#include "core/keypath.h"
+#include "mpi/agreement.h"
+#include "mpi/member_exchange.h"
+#include "mpi/shared_file.h"
+#include "npz/npy_header.h"
+#include "npz/npz_serializer.h"
+#include "npz/zip_writer.h"
+
+namespace chainerser::core {
+
+class MpiNpzSerializer : public MpiSerializer {
+public:
+    struct State;  // shared by a root and its children
+    MpiNpzSerializer(std::string path, std::shared_ptr<State> state);
+    ~MpiNpzSerializer() override;
+
+    void commit() override;
+    void discard() noexcept override;
+
+protected:
+    std::unique_ptr<AbstractSerializer> make_child(std::string path) override;
+    void write_entry(const std::string &key, const ConstArrayView &value) override;
+    void check_slab_key(const std::string &full) override;
+    void write_slab(const std::string &full, const ArrayMeta &global, const std::vector<int64_t> &shape,
+                    const std::vector<Block> &blocks, const void *data) override;
+
+private:
+    std::shared_ptr<State> state_;
+};
+
+struct MpiNpzSerializer::State : MpiSave {
+    WriteOptions options;
+    std::unique_ptr<SharedFile> out;
+    std::unique_ptr<NpzSerializer> local;  // this rank's own members, laid out in memory
+    MemorySink *memory = nullptr;          // where `local` writes (owned by its ZipWriter)
+    std::vector<CentralEntry> sharded;     // the same on every rank, offsets final
+    uint64_t sharded_end = 0;              // where the sharded members end in the file
+};
+
+namespace {
+
+constexpr uint64_t kAlign = 64;
+
+uint64_t round_up(uint64_t v, bool align) { return align ? (v + kAlign - 1) / kAlign * kAlign : v; }
+
+// This rank's part of a sharded member: its byte range (the npy header first on rank 0), as it
+// goes into the file.
+struct Piece {
+    std::string header;  // rank 0 only
+    ByteBuffer rows;
+    ByteBuffer deflated;  // compressed members only
+    uint64_t in_size = 0;
+    uint32_t crc = 0;
+    uint64_t out_size() const { return deflated.data() ? deflated.size() : in_size; }
+};
+
+// The highest rank whose piece is not empty (rank 0 always has the npy header).
+int last_piece(int64_t rows, uint64_t row_bytes, int size) {
+    for (int q = size - 1; q > 0; --q) {
+        const auto [lo, hi] = row_range(rows, q, size);
+        if (hi > lo && row_bytes) return q;
+    }
+    return 0;
+}
+
+}  // namespace
+
+MpiNpzSerializer::MpiNpzSerializer(std::string path, std::shared_ptr<State> state)
+    : MpiSerializer(std::move(path), state), state_(std::move(state)) {}
+
+MpiNpzSerializer::~MpiNpzSerializer() = default;
+
+std::unique_ptr<MpiSerializer> create_mpi_npz_writer(std::shared_ptr<Comm> comm, const std::string &file,
+                                                        const WriteOptions &options) {
+    auto s = std::make_shared<MpiNpzSerializer::State>();
+    s->comm = std::move(comm);
+    s->file = file;
+    s->options = with_default_level(options, 6);  // zlib's default, as numpy uses
+    collectively(*s->comm, [&] {
+        auto sink = std::make_unique<MemorySink>();
+        s->memory = sink.get();
+        s->local = NpzSerializer::create_with(std::make_unique<ZipWriter>(file, std::move(sink)), file, s->options);
+    });
+    s->out = std::make_unique<SharedFile>(*s->comm, file);
+    return std::make_unique<MpiNpzSerializer>("", std::move(s));
+}
+
+std::unique_ptr<AbstractSerializer> MpiNpzSerializer::make_child(std::string path) {
+    return std::make_unique<MpiNpzSerializer>(std::move(path), state_);
+}
+
+void MpiNpzSerializer::write_entry(const std::string &key, const ConstArrayView &value) {
+    state_->check_open();
+    state_->local->save(key, value);
+}
+
+void MpiNpzSerializer::check_slab_key(const std::string &full) {
+    for (const CentralEntry &e : state_->sharded)
+        if (e.name == full + ".npy") fail(SER_EEXISTS, where(state_->file, full) + "written twice");
+}
+
+void MpiNpzSerializer::write_slab(const std::string &full, const ArrayMeta &global, const std::vector<int64_t> &shape,
+                                  const std::vector<Block> &blocks, const void *data) {
+    State &s = *state_;
+    const Comm &comm = *s.comm;
+    const std::string name = full + ".npy", at = where(s.file, full);
+    uint64_t row_bytes = global.type.itemsize;
+    for (size_t k = 1; k < shape.size(); ++k) row_bytes *= uint64_t(shape[k]);
+    const int last = last_piece(shape[0], row_bytes, comm.size());
+    const bool deflated = s.options.compress;
+
+    Piece piece;
+    piece.rows = redistribute(comm, shape, global.type.itemsize, blocks, data, at);
+    collectively(comm, [&] {
+        if (comm.rank() == 0) piece.header = encode_npy_header(global);
+        const ByteSpan parts[2] = {{piece.header.data(), piece.header.size()}, {piece.rows.data(), piece.rows.size()}};
+        for (const ByteSpan &p : parts) piece.in_size += p.size, piece.crc = crc32_update(piece.crc, p.data, p.size);
+        if (deflated && piece.in_size) piece.deflated = deflate_raw(parts, 2, s.options.level, comm.rank() == last);
+    });
+
+    // Every rank's sizes and CRC-32, and from them the member's layout, computed alike everywhere.
+    const uint64_t mine[3] = {piece.in_size, piece.crc, piece.out_size()};
+    std::vector<uint64_t> all(3 * size_t(comm.size()));
+    check_mpi(MPI_Allgather(mine, 3, MPI_UINT64_T, all.data(), 3, MPI_UINT64_T, comm.get()), "MPI_Allgather",
+              SER_EINTERNAL);
+    CentralEntry entry;
+    entry.name = name;
+    entry.spec.deflated = deflated;
+    uint64_t before_me = 0;
+    for (int q = 0; q < comm.size(); ++q) {
+        const uint64_t in = all[3 * size_t(q)], out = all[3 * size_t(q) + 2];
+        if (q == comm.rank()) before_me = entry.comp_size;
+        if (!in) continue;
+        entry.spec.crc = crc32_concat(entry.spec.crc, uint32_t(all[3 * size_t(q) + 1]), in);
+        entry.spec.size += in;
+        entry.comp_size += out;
+        if (deflated && q != last) entry.pieces.push_back({entry.spec.size, entry.comp_size});
+    }
+    if (entry.pieces.size() > kMaxPieceIndexEntries) entry.pieces.clear();
+    const std::string header = encode_npy_header(global);
+    if (!deflated && s.options.align_data) entry.spec.align_offset = header.size();
+    entry.offset = s.sharded_end;
+    const bool big = deflated ? entry.spec.size > kZip64Limit : needs_zip64_sizes(entry.spec.size, entry.comp_size);
+    const std::vector<unsigned char> local_header =
+        encode_local_header(name, entry.spec, entry.comp_size, big, entry.offset, s.file);
+    const uint64_t data_start = entry.offset + local_header.size();
+    collectively(comm, [&] {
+        if (comm.rank() == 0) s.out->write_at(entry.offset, local_header.data(), local_header.size());
+        const uint64_t at_file = data_start + before_me;
+        if (piece.deflated.data()) {
+            s.out->write_at(at_file, piece.deflated.data(), piece.deflated.size());
+        } else {
+            s.out->write_at(at_file, piece.header.data(), piece.header.size());
+            s.out->write_at(at_file + piece.header.size(), piece.rows.data(), piece.rows.size());
+        }
+    });
+    s.sharded_end = data_start + entry.comp_size;
+    s.sharded.push_back(std::move(entry));
+}
+
+void MpiNpzSerializer::commit() {
+    State &s = *state_;
+    const Comm &comm = *s.comm;
+    agree_commit([&] { s.out->discard(true); }, [&] { s.out->discard(false); });
+    try {
+        std::unique_ptr<ZipWriter> zip;
+        collectively(comm, [&] { zip = s.local->finish_members(); });
+        const bool align = s.options.align_data;
+        const std::vector<unsigned char> &bytes = s.memory->bytes();
+        const uint64_t region = round_up(bytes.size(), align), start = round_up(s.sharded_end, align);
+        uint64_t before = 0, total = 0;
+        check_mpi(MPI_Exscan(&region, &before, 1, MPI_UINT64_T, MPI_SUM, comm.get()), "MPI_Exscan", SER_EINTERNAL);
+        check_mpi(MPI_Allreduce(&region, &total, 1, MPI_UINT64_T, MPI_SUM, comm.get()), "MPI_Allreduce", SER_EINTERNAL);
+        if (comm.rank() == 0) before = 0;  // MPI_Exscan leaves rank 0's result undefined
+        const uint64_t base = start + before;
+        std::vector<CentralEntry> entries = zip->entries();
+        for (CentralEntry &e : entries) e.offset += base;
+        collectively(comm, [&] { s.out->write_at(base, bytes.data(), bytes.size()); });
+        zip.reset();
+        const std::vector<RankedEntry> gathered = gather_entries(comm, entries);
+        collectively(comm, [&] {
+            if (comm.rank() != 0) return;
+            std::vector<CentralEntry> directory = s.sharded;
+            std::map<std::string, int> owner;  // -1: a sharded member
+            for (const CentralEntry &e : s.sharded) owner[e.name] = -1;
+            for (const RankedEntry &r : gathered) {
+                const auto [it, fresh] = owner.emplace(r.entry.name, r.rank);
+                if (!fresh) {
+                    const std::string key = r.entry.name.substr(0, r.entry.name.size() - 4);
+                    fail(SER_EEXISTS, where(s.file, key) + "put by " +
+                                          (it->second < 0 ? std::string("ser_put_array_slab") : "rank " + std::to_string(it->second)) +
+                                          " and by rank " + std::to_string(r.rank));
+                }
+                directory.push_back(r.entry);
+            }
+            const std::vector<unsigned char> cd = encode_central_directory(directory, start + total);
+            s.out->write_at(start + total, cd.data(), cd.size());
+        });
+        s.out->commit();
+    } catch (...) {
+        s.out->discard(false);  // every failure above is agreed, so every rank closes the file with us
+        throw;
+    }
+}
+
+void MpiNpzSerializer::discard() noexcept {
+    State &s = *state_;
+    if (s.closed) return;
+    s.closed = true;
+    if (s.broken.code != SER_OK) return s.out->discard(true);
+    try {
+        agree_call(*s.comm, CallSignature("ser_discard"));
+    } catch (...) {
+        return s.out->discard(true);
+    }
+    s.out->discard(false);
+}
+
+}  // namespace chainerser::core

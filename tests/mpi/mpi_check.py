@@ -1,0 +1,102 @@
+"""Checks what mpi_tests wrote in DIR: every NAME.mpi.EXT against NAME.serial.EXT (the serial
+writer's file for the same data) with NumPy and h5py. NPZ: the same keys, dtypes, shapes and
+values, every CRC-32 right, and every stored member byte for byte what the serial writer (and so
+numpy.savez) writes; HDF5: the same groups and datasets, dtypes, shapes, values, chunk shapes and
+gzip levels.
+
+usage: mpi_check.py DIR"""
+import glob
+import os
+import struct
+import sys
+import zipfile
+
+import h5py
+import numpy
+
+problems = []
+
+
+def member_bytes(path):
+    """Each member's local header and data, by name."""
+    out = {}
+    with open(path, "rb") as raw, zipfile.ZipFile(path) as z:
+        for info in z.infolist():
+            raw.seek(info.header_offset)
+            head = raw.read(30)
+            name_len, extra_len = struct.unpack("<HH", head[26:30])
+            raw.seek(info.header_offset)
+            out[info.filename] = raw.read(30 + name_len + extra_len + info.compress_size)
+    return out
+
+
+def same_value(a, b):
+    if a.dtype != b.dtype or a.shape != b.shape:
+        return False
+    if a.dtype == object:
+        return all(x == y for x, y in zip(a.ravel(), b.ravel()))
+    return numpy.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
+
+
+def check_npz(mpi, serial):
+    with zipfile.ZipFile(mpi) as z:
+        bad = z.testzip()
+        if bad:
+            problems.append("%s: member %s fails its CRC-32" % (mpi, bad))
+    a, b = numpy.load(mpi, allow_pickle=True), numpy.load(serial, allow_pickle=True)
+    if sorted(a.files) != sorted(b.files):
+        problems.append("%s: keys %s, the serial writer's %s" % (mpi, sorted(a.files), sorted(b.files)))
+        return
+    for k in b.files:
+        if not same_value(a[k], b[k]):
+            problems.append("%s: key %s differs: %r vs %r" % (mpi, k, a[k], b[k]))
+    if ".stored." in mpi:
+        ours, theirs = member_bytes(mpi), member_bytes(serial)
+        for name, data in theirs.items():
+            if ours.get(name) != data:
+                problems.append("%s: stored member %s is not byte-identical to the serial writer's" % (mpi, name))
+
+
+def h5_objects(f):
+    out = {}
+    f.visititems(lambda name, obj: out.__setitem__(name, obj))
+    return out
+
+
+def check_h5(mpi, serial):
+    with h5py.File(mpi, "r") as fa, h5py.File(serial, "r") as fb:
+        a, b = h5_objects(fa), h5_objects(fb)
+        if sorted(a) != sorted(b):
+            problems.append("%s: objects %s, the serial writer's %s" % (mpi, sorted(a), sorted(b)))
+            return
+        for name, ob in b.items():
+            oa = a[name]
+            if isinstance(ob, h5py.Group) != isinstance(oa, h5py.Group):
+                problems.append("%s: %s is a group in one file only" % (mpi, name))
+                continue
+            if isinstance(ob, h5py.Group):
+                continue
+            for attr in ("dtype", "shape", "chunks", "compression", "compression_opts"):
+                if getattr(oa, attr) != getattr(ob, attr):
+                    problems.append("%s: %s %s %r, serial %r" % (mpi, name, attr, getattr(oa, attr), getattr(ob, attr)))
+            if ob.shape is not None and not same_value(numpy.asarray(oa[()]), numpy.asarray(ob[()])):
+                problems.append("%s: %s values differ" % (mpi, name))
+
+
+directory = sys.argv[1]
+checked = 0
+for mpi in sorted(glob.glob(os.path.join(directory, "*.mpi.*"))):
+    serial = mpi.replace(".mpi.", ".serial.")
+    if not os.path.exists(serial):
+        problems.append("%s: no serial file to compare with" % mpi)
+        continue
+    (check_h5 if mpi.endswith(".h5") else check_npz)(mpi, serial)
+    checked += 1
+if checked == 0:
+    problems.append("no files written in %s" % directory)
+leftovers = glob.glob(os.path.join(directory, ".*ser-tmp-*"))
+if leftovers:
+    problems.append("temporary files left: %s" % leftovers)
+if problems:
+    sys.exit("\n".join(problems))
+print("%d files agree with the serial writer's" % checked)
