@@ -240,7 +240,23 @@ void AbstractDeserializer::load_many(std::vector<Request> &requests) {
     if (pool)
         std::stable_sort(order.begin(), order.end(),
                          [&requests](size_t a, size_t b) { return requests[a].target.size > requests[b].target.size; });
-    run_in_order(pool, order.size(), [&](size_t i) { return run(order[i]); }, [](size_t, bool) { return true; });
+    // Jobs of about kBatchBytes each, so that thousands of small reads are not a job each (a
+    // read costs at least kMinRequestCost, however small its buffer).
+    constexpr uint64_t kBatchBytes = uint64_t(1) << 20, kMinRequestCost = 1024;
+    std::vector<size_t> starts;
+    uint64_t in_batch = kBatchBytes;
+    for (size_t j = 0; j < order.size(); ++j) {
+        if (in_batch >= kBatchBytes) starts.push_back(j), in_batch = 0;
+        in_batch += std::max<uint64_t>(requests[order[j]].target.size, kMinRequestCost);
+    }
+    starts.push_back(order.size());
+    run_in_order(
+        pool, starts.size() - 1,
+        [&](size_t b) {
+            for (size_t j = starts[b]; j < starts[b + 1]; ++j) run(order[j]);
+            return true;
+        },
+        [](size_t, bool) { return true; });
 }
 
 OwnedArray AbstractDeserializer::read_stored(std::string_view key) {

@@ -71,8 +71,7 @@ using ZipFilePtr = std::unique_ptr<zip_file_t, ZipFileCloser>;
 class MemberInflater {
 public:
     MemberInflater(int fd, uint64_t start, uint64_t comp_size, const std::string &what)
-        : fd_(fd), at_(start), left_(comp_size), what_(what),
-          in_(size_t(std::min<uint64_t>(kReadBlock, std::max<uint64_t>(comp_size, 1)))) {}
+        : fd_(fd), at_(start), left_(comp_size), what_(what) {}
 
     // Up to n next bytes into out; fewer only where the stream ends.
     size_t read(void *out, size_t n) {
@@ -90,21 +89,26 @@ public:
     bool ended() const { return ended_; }
 
 private:
-    static constexpr size_t kReadBlock = size_t(1) << 20;
+    // Reads start small, since a header read needs only the stream's first bytes, and double
+    // up to kMaxReadBlock for a whole member.
+    static constexpr size_t kFirstReadBlock = size_t(4) << 10, kMaxReadBlock = size_t(1) << 20;
 
     void refill() {
         if (left_ == 0) fail(SER_EFORMAT, what_ + "the deflate stream ends before the member data does");
-        const size_t take = size_t(std::min<uint64_t>(in_.size(), left_));
-        pread_exact(fd_, in_.data(), take, at_, what_);
+        block_ = block_ ? std::min(2 * block_, kMaxReadBlock) : kFirstReadBlock;
+        const size_t take = size_t(std::min<uint64_t>(block_, left_));
+        if (take > in_size_) in_.reset(new unsigned char[take]), in_size_ = take;
+        pread_exact(fd_, in_.get(), take, at_, what_);
         at_ += take;
         left_ -= take;
-        z_.feed(in_.data(), take);
+        z_.feed(in_.get(), take);
     }
 
     int fd_;
     uint64_t at_, left_;
     const std::string &what_;
-    std::vector<unsigned char> in_;
+    std::unique_ptr<unsigned char[]> in_;  // not zero-filled: every byte is read into first
+    size_t in_size_ = 0, block_ = 0;
     RawInflateStream z_;
     bool ended_ = false;
 };
