@@ -5,6 +5,7 @@
 // same data.
 #include <chainerser/chainerser.h>
 #include <chainerser/mpi.h>
+#include <chainerser/mpi.hpp>
 #include <gtest/gtest.h>
 #include <mpi.h>
 #include <dirent.h>
@@ -452,6 +453,42 @@ TEST(MpiDiscard, DiscardIsCollectiveAndLeavesNothing) {
         EXPECT_EQ(access(file.c_str(), F_OK), -1);
         EXPECT_EQ(temp_files(g_dir), 0);
     }
+}
+
+// The C++ wrapper: save_npz of a replicated Serializable and of per-rank shards, slab put and get.
+struct Shard : chainerser::Serializable {
+    chainerser::Tensor<float> W{{2, 3}, 0.0f};
+    int rank = 0;
+    void serialize(chainerser::Serializer &s) override { s["rank" + std::to_string(rank)]("W", W); }
+};
+
+TEST(MpiCpp, SaveNpzAndSlabsThroughTheWrapper) {
+    const std::string file = g_dir + "/cpp.npz";
+    Shard model;
+    model.W = chainerser::Tensor<float>({2, 3}, 1.5f);
+    chainerser::mpi::save_npz(MPI_COMM_WORLD, file, model);  // rank 0 only: a replicated model
+    Shard shard;
+    shard.rank = g_rank;
+    shard.W = chainerser::Tensor<float>({2, 3}, float(g_rank));
+    chainerser::mpi::save_npz(MPI_COMM_WORLD, g_dir + "/shards.npz", shard, chainerser::mpi::Writers::every_rank);
+
+    Shard back;
+    chainerser::mpi::load_npz(MPI_COMM_WORLD, file, back);
+    EXPECT_EQ(back.W.data, std::vector<float>(6, 1.5f));
+    back.rank = g_size - 1;
+    chainerser::mpi::load_npz(MPI_COMM_WORLD, g_dir + "/shards.npz", back);
+    EXPECT_EQ(back.W.data, std::vector<float>(6, float(g_size - 1)));
+
+    chainerser::Handle w = chainerser::mpi::open_h5(MPI_COMM_WORLD, g_dir + "/cpp.h5", SER_WRITE);
+    chainerser::mpi::put_slab<int32_t>(w, "x", {g_size, 2}, {g_rank, 0}, {1, 2}, {g_rank, -g_rank});
+    w.close();
+    chainerser::Handle r = chainerser::mpi::open_h5(MPI_COMM_WORLD, g_dir + "/cpp.h5", SER_READ);
+    EXPECT_EQ(chainerser::mpi::get_slab<int32_t>(r, "x", {0, 1}, {g_size, 1}).back(), -(g_size - 1));
+    r.close();
+    // A failure on one rank is an exception on every rank.
+    chainerser::Handle bad = chainerser::mpi::open_npz(MPI_COMM_WORLD, g_dir + "/cppbad.npz", SER_WRITE);
+    EXPECT_THROW(chainerser::mpi::put_slab<int32_t>(bad, "y", {g_size + 1}, {g_rank}, {1}, {1}), chainerser::Error);
+    EXPECT_THROW(bad.close(), chainerser::Error);
 }
 
 TEST(MpiArguments, EveryArgumentIsChecked) {
