@@ -190,20 +190,23 @@ TEST(MpiWrite, EveryFormatOnAllRanksMatchesTheSerialWriter) {
     }
 }
 
-// Reads the sharded entries of a file written on `writers` ranks, on every rank of the world:
-// each rank its own block of another tiling with ser_get_array_slab, and everything with
+// Reads the sharded entries of a file written on `writers` ranks, on every rank of `comm`: each
+// rank its own block of another tiling with ser_get_array_slab, and everything with
 // ser_get_arrays_bcast.
-void expect_reads(const std::string &file, const Format &f, int writers) {
+void expect_reads(const std::string &file, const Format &f, int writers, MPI_Comm comm = MPI_COMM_WORLD) {
+    int rank = 0, size = 1;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
     ser_handle *h = nullptr;
-    ASSERT_EQ(f.open_mpi(&h, MPI_COMM_WORLD, file.c_str(), SER_READ, nullptr), SER_OK) << ser_errmsg();
+    ASSERT_EQ(f.open_mpi(&h, comm, file.c_str(), SER_READ, nullptr), SER_OK) << ser_errmsg();
     for (const Sharded &s : sharded_entries(writers)) {
         const std::vector<double> whole = global_array(s.shape);
         std::vector<int64_t> off, cnt;
         block_of(s.shape, std::vector<int>(s.shape.size(), 1), 0, off, cnt);
-        // Row blocks over this world's ranks, whatever the writers' tiling was.
+        // Row blocks over the readers, whatever the writers' tiling was.
         std::vector<int> parts(s.shape.size(), 1);
-        parts[0] = g_size;
-        block_of(s.shape, parts, g_rank, off, cnt);
+        parts[0] = size;
+        block_of(s.shape, parts, rank, off, cnt);
         const std::vector<double> want = cut(whole, s.shape, off, cnt);
         std::vector<double> got(want.size() + 1, -1);
         int32_t outcome = -1;
@@ -222,7 +225,7 @@ void expect_reads(const std::string &file, const Format &f, int writers) {
         requests[i] = ser_get_request{entries[i].key, SER_FLOAT64, int32_t(entries[i].shape.size()), entries[i].shape.data(),
                                       bufs[i].data(), bufs[i].size() * 8, -1, -1};
     }
-    const int root = g_size - 1;
+    const int root = size - 1;
     EXPECT_EQ(ser_get_arrays_bcast(h, root, requests.data(), requests.size()), SER_OK) << ser_errmsg();
     for (size_t i = 0; i < entries.size(); ++i) {
         EXPECT_EQ(requests[i].status, SER_OK);
@@ -249,6 +252,20 @@ TEST(MpiWrite, WrittenOnFewerRanksReadOnAllByBlocksAndBroadcast) {
             if (sub != MPI_COMM_NULL) write_both(name, f, sub);
             MPI_Barrier(MPI_COMM_WORLD);
             expect_reads(path(name, f, "mpi"), f, writers);
+        }
+        if (sub != MPI_COMM_NULL) MPI_Comm_free(&sub);
+    }
+}
+
+TEST(MpiWrite, WrittenOnAllRanksReadOnFewer) {
+    for (int readers = 1; readers < g_size; ++readers) {
+        MPI_Comm sub;
+        MPI_Comm_split(MPI_COMM_WORLD, g_rank < readers ? 0 : MPI_UNDEFINED, g_rank, &sub);
+        for (const Format &f : kFormats) {
+            SCOPED_TRACE(std::string(f.ext) + " read on " + std::to_string(readers));
+            write_both("for" + std::to_string(readers), f, MPI_COMM_WORLD);
+            if (sub != MPI_COMM_NULL) expect_reads(path("for" + std::to_string(readers), f, "mpi"), f, g_size, sub);
+            MPI_Barrier(MPI_COMM_WORLD);
         }
         if (sub != MPI_COMM_NULL) MPI_Comm_free(&sub);
     }
