@@ -57,7 +57,7 @@ print('numpy.load reads it back:', {k: z[k].shape for k in sorted(z.files)})" "$
         cmake -S "$here" -B "$build_mpi" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHAINERSER_MPI=ON \
               -DCHAINERSER_BUILD_BINDINGS=OFF -DCHAINERSER_BUILD_EXAMPLES=OFF -DCHAINERSER_BUILD_BENCH=OFF \
               -DCHAINERSER_BUILD_TOOLS=OFF -DCHAINERSER_BUILD_FUZZERS=OFF
-        cmake --build "$build_mpi" -j "$jobs" --target chainerser_mpi mpi_tests mpi_header_check_c99
+        cmake --build "$build_mpi" -j "$jobs" --target chainerser_mpi mpi_tests mpi_header_check_c99 mpi_domain
         (cd "$build_mpi" && OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
              ctest --output-on-failure -L mpi)
         # Sanitizers, valgrind and fuzzing (docs/security.md); slower, so after the main suite.

@@ -3,9 +3,13 @@
 #include <climits>
 #include <cstring>
 
+#include "core/atomic_file.h"
+#include "core/convert.h"
 #include "core/error.h"
-#include "core/keypath.h"
-#include "hdf5/hdf5_serializer.h"
+#include "hdf5/hdf5_dataset_layout.h"
+#include "hdf5/hdf5_error.h"
+#include "hdf5/hdf5_file.h"
+#include "hdf5/hdf5_lock.h"
 
 namespace chainerser::core {
 
@@ -29,9 +33,14 @@ private:
 };
 
 struct MpiH5Serializer::State : MpiSave {
-    std::unique_ptr<AbstractSerializer> root;  // rank 0: the serial writer's root
-    // Other ranks: their groups and entries, encoded for sending to rank 0 at commit.
-    std::vector<unsigned char> pending;
+    WriteOptions options;
+    std::unique_ptr<AtomicReplace> replace;  // rank 0
+    std::string temp;                        // the file being written, beside the target
+    H5Id h5;                                 // the file, open on every rank; empty once closed
+    // This rank's groups and entries in put order, encoded (every rank decodes every rank's),
+    // and the data of its entries.
+    std::vector<unsigned char> records;
+    std::vector<std::vector<unsigned char>> data;
 };
 
 namespace {
@@ -45,15 +54,10 @@ void put_bytes(std::vector<unsigned char> &out, const void *data, size_t size) {
 
 void put_u64(std::vector<unsigned char> &out, uint64_t v) { put_bytes(out, &v, sizeof v); }
 
-void put_string(std::vector<unsigned char> &out, const std::string &s) {
-    put_u64(out, s.size());
-    put_bytes(out, s.data(), s.size());
-}
-
 struct Reader {
     const unsigned char *p, *end;
     const unsigned char *take(uint64_t n) {
-        if (uint64_t(end - p) < n) fail(SER_EINTERNAL, "entries from another rank are truncated");
+        if (uint64_t(end - p) < n) fail(SER_EINTERNAL, "records from another rank are truncated");
         const unsigned char *at = p;
         p += n;
         return at;
@@ -69,56 +73,113 @@ struct Reader {
     }
 };
 
-// Writes the records of `rank` into rank 0's serial writer.
-void replay(AbstractSerializer &root, const std::vector<unsigned char> &records, int rank, const std::string &file) {
-    Reader r{records.data(), records.data() + records.size()};
-    while (r.p != r.end) {
-        const unsigned char kind = *r.take(1);
-        const std::string key = r.string();
-        if (kind == kGroup) {
-            root.child(key);
-            continue;
-        }
-        ser_array_info info;
-        std::memcpy(&info, r.take(sizeof info), sizeof info);
-        ConstArrayView v;
-        v.meta = info.dtype == SER_NONE ? none_meta() : meta_from_info(info);
-        v.nbytes = size_t(r.u64());
-        v.data = r.take(v.nbytes);
-        try {
-            root.save(key, v);
-        } catch (const Error &e) {
-            if (e.code() != SER_EEXISTS) throw;
-            fail(SER_EEXISTS, where(file, key) + "put by rank " + std::to_string(rank) + " and by a lower rank");
-        }
+// One rank's record as every rank decodes it.
+struct Item {
+    unsigned char kind;
+    std::string key;
+    ArrayMeta meta;
+    std::vector<unsigned char> text;  // str entries: their data, for rank 0 to write at the end
+    size_t index;                     // the owner's data[index]
+    int owner;
+};
+
+std::vector<unsigned char> all_records(const Comm &comm, const std::vector<unsigned char> &mine) {
+    uint64_t size = mine.size(), total = 0;
+    check_mpi(MPI_Allreduce(&size, &total, 1, MPI_UINT64_T, MPI_SUM, comm.get()), "MPI_Allreduce", SER_EINTERNAL);
+    if (total > INT_MAX) fail(SER_EUNSUPPORTED, "the entry lists of all ranks exceed 2 GiB");
+    const int n = int(size);
+    std::vector<int> sizes(size_t(comm.size())), displs(size_t(comm.size()));
+    check_mpi(MPI_Allgather(&n, 1, MPI_INT, sizes.data(), 1, MPI_INT, comm.get()), "MPI_Allgather", SER_EINTERNAL);
+    for (size_t r = 1; r < sizes.size(); ++r) displs[r] = displs[r - 1] + sizes[r - 1];
+    std::vector<unsigned char> all(size_t(total) + 1);
+    check_mpi(MPI_Allgatherv(mine.data(), n, MPI_BYTE, all.data(), sizes.data(), displs.data(), MPI_BYTE, comm.get()),
+              "MPI_Allgatherv", SER_EINTERNAL);
+    all.pop_back();
+    // Each rank's records, prefixed with its rank and size, in rank order.
+    std::vector<unsigned char> out;
+    for (size_t r = 0; r < sizes.size(); ++r) {
+        put_u64(out, r);
+        put_u64(out, uint64_t(sizes[r]));
+        put_bytes(out, all.data() + displs[r], size_t(sizes[r]));
     }
+    return out;
 }
 
-// Rank r > 0 sends its records to rank 0, which replays them in rank order.
-void funnel(const Comm &comm, MpiH5Serializer::State &s) {
-    constexpr uint64_t kStep = uint64_t(1) << 30;
-    if (comm.rank() != 0) {
-        const uint64_t n = s.pending.size();
-        MPI_Send(&n, 1, MPI_UINT64_T, 0, 0, comm.get());
-        for (uint64_t at = 0; at < n; at += kStep)
-            MPI_Send(s.pending.data() + at, int(std::min(kStep, n - at)), MPI_BYTE, 0, 0, comm.get());
-        s.pending = {};
-        return;
+std::vector<Item> decode(const std::vector<unsigned char> &all) {
+    std::vector<Item> items;
+    Reader top{all.data(), all.data() + all.size()};
+    while (top.p != top.end) {
+        const int rank = int(top.u64());
+        const uint64_t size = top.u64();
+        Reader r{top.take(size), nullptr};
+        r.end = r.p + size;
+        size_t index = 0;
+        while (r.p != r.end) {
+            Item it;
+            it.owner = rank;
+            it.kind = *r.take(1);
+            it.key = r.string();
+            if (it.kind == kEntry) {
+                ser_array_info info;
+                std::memcpy(&info, r.take(sizeof info), sizeof info);
+                it.meta = info.dtype == SER_NONE ? none_meta() : meta_from_info(info);
+                const uint64_t text = r.u64();
+                const unsigned char *t = r.take(text);
+                it.text.assign(t, t + text);
+                it.index = index++;
+            }
+            items.push_back(std::move(it));
+        }
     }
-    // Rank 0 receives every rank's records even after one failed to replay, so no sender waits.
-    std::string first_failure;
-    int code = SER_OK;
-    for (int r = 1; r < comm.size(); ++r) {
-        uint64_t n = 0;
-        MPI_Recv(&n, 1, MPI_UINT64_T, r, 0, comm.get(), MPI_STATUS_IGNORE);
-        std::vector<unsigned char> records(static_cast<size_t>(n));
-        for (uint64_t at = 0; at < n; at += kStep)
-            MPI_Recv(records.data() + at, int(std::min(kStep, n - at)), MPI_BYTE, r, 0, comm.get(), MPI_STATUS_IGNORE);
-        if (code != SER_OK) continue;
-        const LocalStatus st = attempt([&] { replay(*s.root, records, r, s.file); });
-        code = st.code, first_failure = st.message;
+    return items;
+}
+
+H5Id collective_transfer(const std::string &at) {
+    H5Id dxpl(H5Pcreate(H5P_DATASET_XFER), SER_EINTERNAL, at + "cannot create transfer properties");
+    check_h5(H5Pset_dxpl_mpio(dxpl.get(), H5FD_MPIO_COLLECTIVE), SER_EINTERNAL, at + "cannot set collective transfers");
+    return dxpl;
+}
+
+// Collective: `dataset` written from this rank's block (offset, count) of `data`, or nothing when
+// `empty` (the other ranks' blocks are written by them).
+void write_block(hid_t dataset, hid_t type, const std::vector<int64_t> &offset, const std::vector<int64_t> &count,
+                 bool empty, const void *data, const std::string &at) {
+    H5Id file_space(H5Dget_space(dataset), SER_EINTERNAL, at + "cannot get the dataspace");
+    H5Id mem_space;
+    if (H5Sget_simple_extent_type(file_space.get()) == H5S_SCALAR) {
+        mem_space = H5Id(H5Screate(H5S_SCALAR), SER_EINTERNAL, at + "cannot create a dataspace");
+    } else {
+        std::vector<hsize_t> dims(count.begin(), count.end()), start(offset.begin(), offset.end());
+        mem_space = H5Id(H5Screate_simple(int(dims.size()), dims.data(), nullptr), SER_EINTERNAL, at + "cannot create a dataspace");
+        if (!empty)
+            check_h5(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, dims.data(), nullptr),
+                     SER_EINTERNAL, at + "cannot select the block");
     }
-    if (code != SER_OK) fail(code, first_failure);
+    if (empty) {
+        check_h5(H5Sselect_none(file_space.get()), SER_EINTERNAL, at + "cannot select nothing");
+        check_h5(H5Sselect_none(mem_space.get()), SER_EINTERNAL, at + "cannot select nothing");
+    }
+    static const unsigned char none[16] = {};
+    H5Id dxpl = collective_transfer(at);
+    check_h5(H5Dwrite(dataset, type, mem_space.get(), file_space.get(), dxpl.get(), data ? data : none), SER_EIO,
+             at + "cannot write the data");
+}
+
+// Parallel HDF5 writes no variable-length data: rank 0 writes the strings into the closed file.
+void write_strings_serially(const std::string &temp, const std::string &file, const std::vector<Item> &items) {
+    bool any = false;
+    for (const Item &it : items) any |= it.kind == kEntry && it.meta.type.dtype == SER_UNICODE && it.meta.count();
+    if (!any) return;
+    H5Id fapl = h5py_write_access(file + ": ");
+    H5Id h5(H5Fopen(temp.c_str(), H5F_ACC_RDWR, fapl.get()), SER_EIO, file + ": cannot reopen the file for its strings");
+    for (const Item &it : items) {
+        if (it.kind != kEntry || it.meta.type.dtype != SER_UNICODE || !it.meta.count()) continue;
+        const std::string at = where(file, it.key);
+        H5Id dataset(H5Dopen2(h5.get(), it.key.c_str(), H5P_DEFAULT), SER_EINTERNAL, at + "cannot open the dataset");
+        H5Id type(H5Dget_type(dataset.get()), SER_EINTERNAL, at + "cannot get the datatype");
+        write_strings(dataset.get(), type.get(), ConstArrayView{it.meta, it.text.data(), it.text.size()}, at);
+    }
+    check_h5(H5Fclose(h5.release()), SER_EIO, file + ": cannot finish writing the strings");
 }
 
 }  // namespace
@@ -129,62 +190,143 @@ MpiH5Serializer::MpiH5Serializer(std::string path, std::shared_ptr<State> state)
 MpiH5Serializer::~MpiH5Serializer() = default;
 
 std::unique_ptr<MpiSerializer> create_mpi_h5_writer(std::shared_ptr<Comm> comm, const std::string &file,
-                                                       const WriteOptions &options) {
+                                                    const WriteOptions &options) {
     auto s = std::make_shared<MpiH5Serializer::State>();
     s->comm = std::move(comm);
     s->file = file;
-    collectively(*s->comm, [&] {
-        if (s->comm->rank() == 0) s->root = Hdf5Serializer::create(file, options);
+    s->options = with_default_level(options, kH5pyDefaultLevel);
+    const Comm &c = *s->comm;
+    collectively(c, [&] {
+        if (c.rank() != 0) return;
+        s->replace = std::make_unique<AtomicReplace>(file);
+        s->temp = s->replace->temp_path();
     });
+    uint64_t len = s->temp.size();
+    check_mpi(MPI_Bcast(&len, 1, MPI_UINT64_T, 0, c.get()), "MPI_Bcast", SER_EINTERNAL);
+    s->temp.resize(size_t(len));
+    check_mpi(MPI_Bcast(s->temp.data(), int(len), MPI_CHAR, 0, c.get()), "MPI_Bcast", SER_EINTERNAL);
+    try {
+        collectively(c, [&] {
+            Hdf5Lock lock;
+            const std::string at = file + ": ";
+            H5Id fapl = h5py_write_access(at);
+            check_h5(H5Pset_fapl_mpio(fapl.get(), c.get(), MPI_INFO_NULL), SER_EINTERNAL, at + "cannot set the MPI-IO driver");
+            check_h5(H5Pset_all_coll_metadata_ops(fapl.get(), true), SER_EINTERNAL, at + "cannot set collective metadata reads");
+            check_h5(H5Pset_coll_metadata_write(fapl.get(), true), SER_EINTERNAL, at + "cannot set collective metadata writes");
+            s->h5 = create_hdf5_file(s->temp, fapl.get(), file);
+        });
+    } catch (...) {
+        if (s->replace) s->replace->abandon();
+        throw;
+    }
     return std::make_unique<MpiH5Serializer>("", std::move(s));
 }
 
 std::unique_ptr<AbstractSerializer> MpiH5Serializer::make_child(std::string path) {
     State &s = *state_;
     s.check_open();
-    if (s.root) {
-        s.root->child(path);  // Chainer's require_group, at once as the serial writer does
-    } else {
-        s.pending.push_back(kGroup);
-        put_string(s.pending, path);
-    }
+    s.records.push_back(kGroup);  // Chainer's require_group, made collectively at commit
+    put_u64(s.records, path.size());
+    put_bytes(s.records, path.data(), path.size());
     return std::make_unique<MpiH5Serializer>(std::move(path), state_);
 }
 
 void MpiH5Serializer::write_entry(const std::string &key, const ConstArrayView &value) {
     State &s = *state_;
     s.check_open();
-    if (s.root) return s.root->save(key, value);
-    s.pending.push_back(kEntry);
-    put_string(s.pending, key);
-    const ser_array_info info = info_from_meta(value.meta);
-    put_bytes(s.pending, &info, sizeof info);
-    put_u64(s.pending, value.nbytes);
-    put_bytes(s.pending, value.data, value.nbytes);
+    ArrayMeta meta = value.meta;
+    std::vector<unsigned char> bytes(value.nbytes);
+    if (meta.fortran_order && meta.shape.size() > 1)
+        fortran_to_c(value.data, bytes.data(), meta.shape, meta.type.itemsize);
+    else if (value.nbytes)
+        std::memcpy(bytes.data(), value.data, value.nbytes);
+    meta.fortran_order = false;
+    const bool text = meta.type.dtype == SER_UNICODE;
+    s.records.push_back(kEntry);
+    put_u64(s.records, key.size());
+    put_bytes(s.records, key.data(), key.size());
+    const ser_array_info info = info_from_meta(meta);
+    put_bytes(s.records, &info, sizeof info);
+    put_u64(s.records, text ? bytes.size() : 0);
+    if (text) put_bytes(s.records, bytes.data(), bytes.size());
+    s.data.push_back(text ? std::vector<unsigned char>() : std::move(bytes));
 }
 
-void MpiH5Serializer::write_slab(const std::string &full, const ArrayMeta &global, const std::vector<int64_t> &shape,
+void MpiH5Serializer::write_slab(const std::string &full, const ArrayMeta &global, const std::vector<int64_t> &,
                                  const std::vector<Block> &blocks, const void *data) {
     State &s = *state_;
-    ByteBuffer whole = gather_array(*s.comm, 0, shape, global.type.itemsize, blocks, data, where(s.file, full));
-    collectively(*s.comm, [&] {
-        if (s.root) s.root->save(full, ConstArrayView{global, whole.data(), whole.size()});
+    const Comm &comm = *s.comm;
+    const std::string at = where(s.file, full);
+    collectively(comm, [&] {
+        Hdf5Lock lock;
+        const DatasetLayout layout = h5py_dataset_layout(global, s.options, at);
+        H5Id dataset = create_h5py_dataset(s.h5.get(), full, layout, at);
+        const Block &own = blocks[size_t(comm.rank())];
+        bool empty = false;
+        for (int64_t c : own.count) empty |= c == 0;
+        // A 0-d entry's block is (0,), (1,) here, and its dataset scalar.
+        const std::vector<int64_t> offset = global.shape.empty() ? std::vector<int64_t>() : own.offset;
+        const std::vector<int64_t> count = global.shape.empty() ? std::vector<int64_t>() : own.count;
+        if (global.count()) write_block(dataset.get(), layout.type.get(), offset, count, empty, data, at);
+        check_h5(H5Dclose(dataset.release()), SER_EIO, at + "cannot write the data");
     });
 }
 
 void MpiH5Serializer::commit() {
     State &s = *state_;
-    const auto discard_root = [&] {
-        if (s.root) s.root->discard();
+    const Comm &comm = *s.comm;
+    const auto alone = [&] {
+        s.h5.release();  // closing a parallel file is collective: left to MPI_Finalize
+        if (s.replace) s.replace->abandon();
     };
-    agree_commit(discard_root, discard_root);
+    const auto together = [&] {  // every rank is here: the parallel file can be closed
+        Hdf5Lock lock;
+        if (s.h5) H5Fclose(s.h5.release()), H5Eclear2(H5E_DEFAULT);
+        if (s.replace) s.replace->abandon();
+    };
+    agree_commit(alone, together);
     try {
-        collectively(*s.comm, [&] { funnel(*s.comm, s); });
-        collectively(*s.comm, [&] {
-            if (s.root) s.root->commit();
+        const std::vector<Item> items = decode(all_records(comm, s.records));
+        collectively(comm, [&] {
+            Hdf5Lock lock;
+            const hid_t file = s.h5.get();
+            for (const Item &it : items) {
+                const std::string at = where(s.file, it.key);
+                if (it.kind == kGroup) {
+                    ensure_group(file, it.key, s.file + ": group '" + it.key + "': ");
+                    continue;
+                }
+                const DatasetLayout layout = h5py_dataset_layout(it.meta, s.options, at);
+                H5Id dataset;
+                try {
+                    dataset = create_h5py_dataset(file, it.key, layout, at);
+                } catch (const Error &e) {
+                    if (e.code() != SER_EEXISTS) throw;
+                    fail(SER_EEXISTS, at + "put by rank " + std::to_string(it.owner) + " and by another rank or slab");
+                }
+                if (it.meta.count() && it.meta.type.dtype != SER_UNICODE) {
+                    const bool mine = it.owner == comm.rank();
+                    const std::vector<int64_t> origin(it.meta.shape.size(), 0);
+                    write_block(dataset.get(), layout.type.get(), origin, mine ? it.meta.shape : origin, !mine,
+                                mine ? s.data[it.index].data() : nullptr, at);
+                }
+                check_h5(H5Dclose(dataset.release()), SER_EIO, at + "cannot write the data");
+            }
+            s.data.clear();
+            check_h5(H5Fflush(s.h5.get(), H5F_SCOPE_LOCAL), SER_EIO, s.file + ": cannot finish writing the HDF5 file");
+        });
+        collectively(comm, [&] {
+            Hdf5Lock lock;
+            check_h5(H5Fclose(s.h5.release()), SER_EIO, s.file + ": cannot finish writing the HDF5 file");
+        });
+        collectively(comm, [&] {
+            if (comm.rank() != 0) return;
+            Hdf5Lock lock;
+            write_strings_serially(s.temp, s.file, items);
+            s.replace->commit();
         });
     } catch (...) {
-        discard_root();
+        together();
         throw;
     }
 }
@@ -193,13 +335,12 @@ void MpiH5Serializer::discard() noexcept {
     State &s = *state_;
     if (s.closed) return;
     s.closed = true;
-    if (s.broken.code == SER_OK) {
-        try {
-            agree_call(*s.comm, CallSignature("ser_discard"));
-        } catch (...) {
-        }
-    }
-    if (s.root) s.root->discard();
+    bool together = s.broken.code == SER_OK;
+    if (together) together = capture([&] { agree_call(*s.comm, CallSignature("ser_discard")); }).code == SER_OK;
+    Hdf5Lock lock;
+    if (together && s.h5) H5Fclose(s.h5.release()), H5Eclear2(H5E_DEFAULT);
+    s.h5.release();
+    if (s.replace) s.replace->abandon();
 }
 
 }  // namespace chainerser::core

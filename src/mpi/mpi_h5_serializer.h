@@ -1,10 +1,12 @@
-// Writes one HDF5 file from every rank of a communicator. Rank 0 holds the serial writer
-// (Hdf5Serializer: the same groups, datasets, chunk shapes and gzip level as a serial save) and
-// writes its own entries straight away; the other ranks keep theirs and send them to rank 0 at
-// commit; a sharded entry is gathered to rank 0 as it is put. The serial writer's atomic commit
-// runs once every rank's entries are in, and its outcome is every rank's.
-//
-// Not parallel HDF5 (H5Pset_fapl_mpio) yet: rank 0 does all the file I/O.
+// Writes one HDF5 file from every rank of a communicator with parallel HDF5 (H5Pset_fapl_mpio,
+// collective metadata, collective filtered writes), in the serial writer's layout: the same
+// groups, datasets, chunk shapes (h5py's guess on the global shape) and gzip level
+// (hdf5/hdf5_dataset_layout.h). A sharded entry is created and written collectively when it is
+// put, each rank writing its hyperslab. Rank-local entries and groups are kept until commit,
+// where every rank learns every rank's list, all create them collectively and each dataset is
+// written collectively by its owner (the others select nothing). Variable-length strings, which
+// parallel HDF5 cannot write, are written by rank 0 once the parallel file is closed. Rank 0
+// commits the file atomically (core/atomic_file.h).
 #pragma once
 
 #include <memory>

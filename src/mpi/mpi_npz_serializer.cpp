@@ -1,9 +1,13 @@
 #include "mpi/mpi_npz_serializer.h"
 
+#include <algorithm>
+#include <array>
+#include <climits>
 #include <map>
 
 #include "codec/crc32.h"
 #include "codec/deflate.h"
+#include "core/block.h"
 #include "core/error.h"
 #include "core/keypath.h"
 #include "mpi/agreement.h"
@@ -32,6 +36,12 @@ protected:
                     const std::vector<Block> &blocks, const void *data) override;
 
 private:
+    // A stored sharded member: each rank's block straight from its buffer through a file view.
+    void write_stored_slab(const std::string &full, const ArrayMeta &global, const std::vector<int64_t> &shape,
+                           const std::vector<Block> &blocks, const void *data);
+    // The member's entry once its sizes and CRC-32 are known; rank 0 writes its local header.
+    // Returns where its data starts.
+    uint64_t place_member(CentralEntry &entry, const std::string &header);
     std::shared_ptr<State> state_;
 };
 
@@ -55,10 +65,9 @@ uint64_t round_up(uint64_t v, bool align) { return align ? (v + kAlign - 1) / kA
 struct Piece {
     std::string header;  // rank 0 only
     ByteBuffer rows;
-    ByteBuffer deflated;  // compressed members only
+    ByteBuffer deflated;
     uint64_t in_size = 0;
     uint32_t crc = 0;
-    uint64_t out_size() const { return deflated.data() ? deflated.size() : in_size; }
 };
 
 // The highest rank whose piece is not empty (rank 0 always has the npy header).
@@ -106,33 +115,103 @@ void MpiNpzSerializer::check_slab_key(const std::string &full) {
         if (e.name == full + ".npy") fail(SER_EEXISTS, where(state_->file, full) + "written twice");
 }
 
-void MpiNpzSerializer::write_slab(const std::string &full, const ArrayMeta &global, const std::vector<int64_t> &shape,
-                                  const std::vector<Block> &blocks, const void *data) {
+uint64_t MpiNpzSerializer::place_member(CentralEntry &entry, const std::string &header) {
+    State &s = *state_;
+    if (!entry.spec.deflated && s.options.align_data) entry.spec.align_offset = header.size();
+    entry.offset = s.sharded_end;
+    // As the serial writer decides: its begin() for pieces, its add() for stored members.
+    const bool big = entry.spec.deflated ? entry.spec.size > kZip64Limit : needs_zip64_sizes(entry.spec.size, entry.comp_size);
+    const std::vector<unsigned char> local_header =
+        encode_local_header(entry.name, entry.spec, entry.comp_size, big, entry.offset, s.file);
+    collectively(*s.comm, [&] {
+        if (s.comm->rank() == 0) s.out->write_at(entry.offset, local_header.data(), local_header.size());
+    });
+    return entry.offset + local_header.size();
+}
+
+void MpiNpzSerializer::write_stored_slab(const std::string &full, const ArrayMeta &global,
+                                         const std::vector<int64_t> &shape, const std::vector<Block> &blocks,
+                                         const void *data) {
     State &s = *state_;
     const Comm &comm = *s.comm;
-    const std::string name = full + ".npy", at = where(s.file, full);
+    const uint64_t itemsize = global.type.itemsize;
+    for (int64_t d : shape)
+        if (d > INT_MAX) fail(SER_EUNSUPPORTED, where(s.file, full) + "an extent over 2^31 - 1 cannot be sharded");
+    for (const Block &b : blocks) {
+        uint64_t n = 1;
+        for (int64_t c : b.count) n *= uint64_t(c);
+        if (n > INT_MAX) fail(SER_EUNSUPPORTED, where(s.file, full) + "a block of over 2^31 - 1 elements");
+    }
+    // The CRC-32 of the array in C order, from the CRC of each contiguous run of each block.
+    const Block &own = blocks[size_t(comm.rank())];
+    std::vector<uint64_t> runs;  // (offset in the array, size, crc) per run
+    for_each_block_run(shape, own.offset, own.count, itemsize, [&](uint64_t from, uint64_t to, uint64_t n) {
+        runs.push_back(from), runs.push_back(n);
+        runs.push_back(crc32_update(0, static_cast<const unsigned char *>(data) + to, size_t(n)));
+    });
+    const int mine = int(runs.size());
+    std::vector<int> counts(size_t(comm.size())), displs(size_t(comm.size()));
+    check_mpi(MPI_Gather(&mine, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, comm.get()), "MPI_Gather", SER_EINTERNAL);
+    uint64_t total = 0;
+    for (size_t r = 0; r < counts.size(); ++r) displs[r] = int(total), total += uint64_t(counts[r]);
+    std::vector<uint64_t> all(comm.rank() == 0 ? size_t(total) : 0);
+    check_mpi(MPI_Gatherv(runs.data(), mine, MPI_UINT64_T, all.data(), counts.data(), displs.data(), MPI_UINT64_T, 0,
+                          comm.get()),
+              "MPI_Gatherv", SER_EINTERNAL);
+    const std::string header = encode_npy_header(global);
+    uint32_t crc = crc32_update(0, header.data(), header.size());
+    if (comm.rank() == 0) {
+        std::vector<std::array<uint64_t, 3>> sorted(all.size() / 3);
+        for (size_t i = 0; i < sorted.size(); ++i) sorted[i] = {all[3 * i], all[3 * i + 1], all[3 * i + 2]};
+        std::sort(sorted.begin(), sorted.end());
+        for (const auto &run : sorted) crc = crc32_concat(crc, uint32_t(run[2]), run[1]);
+    }
+    check_mpi(MPI_Bcast(&crc, 1, MPI_UINT32_T, 0, comm.get()), "MPI_Bcast", SER_EINTERNAL);
+
+    CentralEntry entry;
+    entry.name = full + ".npy";
+    entry.spec.size = entry.comp_size = header.size() + global.nbytes();
+    entry.spec.crc = crc;
+    const uint64_t data_start = place_member(entry, header);
+    collectively(comm, [&] {
+        if (comm.rank() == 0) s.out->write_at(data_start, header.data(), header.size());
+    });
+    const LocalStatus wrote = attempt([&] {
+        s.out->write_block_all(data_start + header.size(), shape, itemsize, own.offset, own.count, data);
+    });
+    agree_status(comm, wrote.code, wrote.message);
+    s.sharded_end = data_start + entry.comp_size;
+    s.sharded.push_back(std::move(entry));
+}
+
+void MpiNpzSerializer::write_slab(const std::string &full, const ArrayMeta &global, const std::vector<int64_t> &shape,
+                                  const std::vector<Block> &blocks, const void *data) {
+    if (!state_->options.compress) return write_stored_slab(full, global, shape, blocks, data);
+    State &s = *state_;
+    const Comm &comm = *s.comm;
+    const std::string at = where(s.file, full);
     uint64_t row_bytes = global.type.itemsize;
     for (size_t k = 1; k < shape.size(); ++k) row_bytes *= uint64_t(shape[k]);
     const int last = last_piece(shape[0], row_bytes, comm.size());
-    const bool deflated = s.options.compress;
 
+    // Each rank deflates one contiguous range of the array (rank 0's begins with the npy header).
     Piece piece;
     piece.rows = redistribute(comm, shape, global.type.itemsize, blocks, data, at);
     collectively(comm, [&] {
         if (comm.rank() == 0) piece.header = encode_npy_header(global);
         const ByteSpan parts[2] = {{piece.header.data(), piece.header.size()}, {piece.rows.data(), piece.rows.size()}};
         for (const ByteSpan &p : parts) piece.in_size += p.size, piece.crc = crc32_update(piece.crc, p.data, p.size);
-        if (deflated && piece.in_size) piece.deflated = deflate_raw(parts, 2, s.options.level, comm.rank() == last);
+        if (piece.in_size) piece.deflated = deflate_raw(parts, 2, s.options.level, comm.rank() == last);
     });
 
     // Every rank's sizes and CRC-32, and from them the member's layout, computed alike everywhere.
-    const uint64_t mine[3] = {piece.in_size, piece.crc, piece.out_size()};
+    const uint64_t mine[3] = {piece.in_size, piece.crc, piece.deflated.size()};
     std::vector<uint64_t> all(3 * size_t(comm.size()));
     check_mpi(MPI_Allgather(mine, 3, MPI_UINT64_T, all.data(), 3, MPI_UINT64_T, comm.get()), "MPI_Allgather",
               SER_EINTERNAL);
     CentralEntry entry;
-    entry.name = name;
-    entry.spec.deflated = deflated;
+    entry.name = full + ".npy";
+    entry.spec.deflated = true;
     uint64_t before_me = 0;
     for (int q = 0; q < comm.size(); ++q) {
         const uint64_t in = all[3 * size_t(q)], out = all[3 * size_t(q) + 2];
@@ -141,26 +220,11 @@ void MpiNpzSerializer::write_slab(const std::string &full, const ArrayMeta &glob
         entry.spec.crc = crc32_concat(entry.spec.crc, uint32_t(all[3 * size_t(q) + 1]), in);
         entry.spec.size += in;
         entry.comp_size += out;
-        if (deflated && q != last) entry.pieces.push_back({entry.spec.size, entry.comp_size});
+        if (q != last) entry.pieces.push_back({entry.spec.size, entry.comp_size});
     }
     if (entry.pieces.size() > kMaxPieceIndexEntries) entry.pieces.clear();
-    const std::string header = encode_npy_header(global);
-    if (!deflated && s.options.align_data) entry.spec.align_offset = header.size();
-    entry.offset = s.sharded_end;
-    const bool big = deflated ? entry.spec.size > kZip64Limit : needs_zip64_sizes(entry.spec.size, entry.comp_size);
-    const std::vector<unsigned char> local_header =
-        encode_local_header(name, entry.spec, entry.comp_size, big, entry.offset, s.file);
-    const uint64_t data_start = entry.offset + local_header.size();
-    collectively(comm, [&] {
-        if (comm.rank() == 0) s.out->write_at(entry.offset, local_header.data(), local_header.size());
-        const uint64_t at_file = data_start + before_me;
-        if (piece.deflated.data()) {
-            s.out->write_at(at_file, piece.deflated.data(), piece.deflated.size());
-        } else {
-            s.out->write_at(at_file, piece.header.data(), piece.header.size());
-            s.out->write_at(at_file + piece.header.size(), piece.rows.data(), piece.rows.size());
-        }
-    });
+    const uint64_t data_start = place_member(entry, piece.header);
+    collectively(comm, [&] { s.out->write_at(data_start + before_me, piece.deflated.data(), piece.deflated.size()); });
     s.sharded_end = data_start + entry.comp_size;
     s.sharded.push_back(std::move(entry));
 }

@@ -39,6 +39,31 @@ void SharedFile::write_at(uint64_t offset, const void *data, uint64_t size) {
     }
 }
 
+void SharedFile::write_block_all(uint64_t start, const std::vector<int64_t> &shape, uint64_t itemsize,
+                                 const std::vector<int64_t> &offset, const std::vector<int64_t> &count, const void *data) {
+    if (file_ == MPI_FILE_NULL) fail(SER_EINVAL, target_ + ": the file is already closed");
+    uint64_t elements = 1;
+    for (int64_t c : count) elements *= uint64_t(c);
+    MPI_Datatype element, view = MPI_DATATYPE_NULL;
+    check_mpi(MPI_Type_contiguous(int(itemsize), MPI_BYTE, &element), "MPI_Type_contiguous", SER_EINTERNAL);
+    MPI_Type_commit(&element);
+    if (elements) {
+        std::vector<int> sizes(shape.begin(), shape.end()), sub(count.begin(), count.end()), at(offset.begin(), offset.end());
+        MPI_Type_create_subarray(int(shape.size()), sizes.data(), sub.data(), at.data(), MPI_ORDER_C, element, &view);
+        MPI_Type_commit(&view);
+    }
+    const int set = MPI_File_set_view(file_, MPI_Offset(start), element, elements ? view : element, "native", MPI_INFO_NULL);
+    MPI_Status status;
+    static const char none = 0;
+    const int wrote = set == MPI_SUCCESS ? MPI_File_write_all(file_, data ? data : &none, int(elements), element, &status) : set;
+    // Back to a byte view, for write_at.
+    const int reset = MPI_File_set_view(file_, 0, MPI_BYTE, MPI_BYTE, "native", MPI_INFO_NULL);
+    if (view != MPI_DATATYPE_NULL) MPI_Type_free(&view);
+    MPI_Type_free(&element);
+    check_mpi(wrote, target_ + ": collective write of a block", SER_EIO);
+    check_mpi(reset, target_ + ": MPI_File_set_view", SER_EIO);
+}
+
 void SharedFile::commit() {
     if (file_ == MPI_FILE_NULL) fail(SER_EINVAL, target_ + ": the file is already closed");
     try {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/atomic_file.h"
 #include "mpi/comm.h"
@@ -27,6 +28,12 @@ public:
 
     // Independent: `size` bytes at file offset `offset`. Throws SER_EIO.
     void write_at(uint64_t offset, const void *data, uint64_t size);
+
+    // Collective: this rank's `block` of an array of `shape` (C order, `itemsize`-byte elements)
+    // whose first byte is at file offset `start`, from `data` (the block in C order), through a
+    // file view of a subarray datatype. Extents must fit in an int. Throws SER_EIO.
+    void write_block_all(uint64_t start, const std::vector<int64_t> &shape, uint64_t itemsize,
+                         const std::vector<int64_t> &offset, const std::vector<int64_t> &count, const void *data);
 
     // Collective: sync, close, rename on rank 0; the same error on every rank.
     void commit();
