@@ -11,10 +11,9 @@ jobs="$(nproc 2>/dev/null || echo 2)"
 
 packages=(cmake g++ make pkg-config libzip-dev libhdf5-dev libdeflate-dev zlib1g-dev
           googletest libgtest-dev python3-numpy python3-h5py gfortran golang-go doxygen abigail-tools
-          clang-14 libclang-rt-14-dev valgrind    # for tools/hardening.sh
-          build-essential debhelper dpkg-dev lintian man-db groff-base git)  # for tools/package_test.sh
-          clang-14 libclang-rt-14-dev valgrind  # these three for tools/hardening.sh
-          libopenmpi-dev openmpi-bin libhdf5-openmpi-dev)  # the MPI flavour (docs/mpi.md)
+          clang-14 libclang-rt-14-dev valgrind                             # tools/hardening.sh
+          build-essential debhelper dpkg-dev lintian man-db groff-base git  # tools/package_test.sh
+          libopenmpi-dev openmpi-bin libhdf5-openmpi-dev)                   # the MPI flavour (docs/mpi.md)
 # A Rust toolchain may already be there from rustup; only then is Debian's left out.
 export PATH="$PATH:$HOME/.cargo/bin"
 command -v cargo >/dev/null 2>&1 || packages+=(cargo)

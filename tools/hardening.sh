@@ -91,7 +91,7 @@ run_fuzz() {
     CC=clang-14 CXX=clang++-14 cmake -S "$here" -B "$build-fuzz" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
         -DCHAINERSER_SANITIZE=address,undefined -DCHAINERSER_BUILD_FUZZERS=ON -DBUILD_SHARED_LIBS=OFF \
         -DCHAINERSER_BUILD_TESTS=OFF -DCHAINERSER_BUILD_EXAMPLES=OFF -DCHAINERSER_BUILD_TOOLS=OFF \
-        -DCHAINERSER_BUILD_BINDINGS=OFF -DCHAINERSER_BUILD_BENCH=OFF >/dev/null
+        -DCHAINERSER_BUILD_BINDINGS=OFF -DCHAINERSER_BUILD_FORTRAN=OFF -DCHAINERSER_BUILD_BENCH=OFF >/dev/null
     cmake --build "$build-fuzz" -j "$jobs"
     local work="$build-fuzz/run" seeds="$build-fuzz/run/seeds"
     rm -rf "$seeds" "$work"/artifacts-* && mkdir -p "$work"
