@@ -3,6 +3,9 @@
 //   chainerser_bench run OP FORMAT SRC.npz WORKDIR [--runs N] [--threads T]
 //   chainerser_bench prepare OP FORMAT SRC.npz WORKDIR   (before a load OP: writes the file it reads)
 // OP: save_c save_s load_c load_s load_one open_list view; FORMAT: npz h5 (view: npz only).
+// OP load_theirs, describe_theirs (no prepare): open, describe every key and (load_theirs) read
+// everything from bench_numpy.npz/.h5, the file numpy_bench.py's load wrote with NumPy or h5py,
+// so that both sides load the very file a user of Chainer has.
 // `run` prints one JSON line: {"op", "format", "bytes", "runs": [seconds...], "median": seconds}.
 #include <chainerser/chainerser.h>
 #include <chainerser/npz.h>
@@ -88,6 +91,39 @@ void load_all(std::vector<Loaded> &into, const std::string &format, const std::s
     check(ser_close(h), "close");
 }
 
+// What a program that does not know the file does: open, list and describe every key, then
+// read everything in one batch (into buffers allocated beforehand, as load_all).
+void load_described(std::vector<Loaded> &into, const std::string &format, const std::string &path, int threads,
+                    bool read) {
+    ser_options o;
+    ser_options_init(&o, SER_OPTIONS_VERSION);
+    o.threads = threads;
+    ser_handle *h;
+    check(open_file(&h, format, path, SER_READ, &o), "open for reading");
+    size_t n;
+    check(ser_key_count(&n, h), "count");
+    if (n != into.size()) {
+        std::fprintf(stderr, "chainerser_bench: %s holds %zu keys, the workload %zu\n", path.c_str(), n, into.size());
+        std::exit(2);
+    }
+    std::vector<ser_get_request> reqs(n);
+    std::vector<ser_array_info> infos(n);
+    for (size_t i = 0; i < n; ++i) {
+        const char *key;
+        check(ser_key_at(&key, h, i), "key");
+        check(ser_get_info(&infos[i], h, key), "info");
+        Loaded &a = into[i];
+        if (a.key != key || infos[i].nbytes != a.bytes.size()) {
+            std::fprintf(stderr, "chainerser_bench: %s: key %zu is %s, the workload's %s\n", path.c_str(), i, key,
+                         a.key.c_str());
+            std::exit(2);
+        }
+        reqs[i] = {key, infos[i].dtype, infos[i].ndim, infos[i].shape, a.bytes.data(), a.bytes.size(), 0, 0};
+    }
+    if (read) check(ser_get_arrays(h, reqs.data(), reqs.size()), "get_arrays");
+    check(ser_close(h), "close");
+}
+
 void load_one(Loaded &a, const std::string &format, const std::string &path) {
     ser_handle *h;
     check(open_file(&h, format, path, SER_READ, nullptr), "open for reading");
@@ -144,6 +180,12 @@ int run(int argc, char **argv, bool prepare_only) {
     std::function<void()> job;
     if (op == "save_c" || op == "save_s") {
         job = [&] { save(data, format, file, op == "save_c", threads); };
+    } else if (op == "load_theirs" || op == "describe_theirs") {
+        if (prepare_only) return 0;
+        const std::string theirs = dir + "/bench_numpy." + (format == "h5" ? "h5" : "npz");
+        const bool read = op == "load_theirs";
+        if (!read) bytes = 0;
+        job = [&, theirs, read] { load_described(data, format, theirs, threads, read); };
     } else if (op == "load_c" || op == "load_s" || op == "load_one" || op == "open_list" || op == "view") {
         // The file to read: written by a separate `prepare` run, so that this process's peak
         // memory is the load's alone.

@@ -10,8 +10,10 @@ import json
 import os
 import platform
 import subprocess
+import statistics
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PYTHON = "/usr/bin/python3"
@@ -25,6 +27,14 @@ PLAN = [
     ("W2", "save_c", "npz", 4.0), ("W2", "load_c", "npz", 50.0), ("W2", "open_list", "npz", None),
     ("W3", "save_s", "npz", 1.3), ("W3", "load_s", "npz", 1.3), ("W3", "view", "npz", None),
 ]
+# Files written by NumPy (savez_compressed / savez) or h5py in Chainer's layout, read by both sides:
+# (workload, their op, format, target vs NumPy/h5py through the C API, target through `chainerser
+# verify`). Ours opens, describes every key and reads everything (ser_get_arrays); `verify` is
+# the whole process, against NumPy's or h5py's load inside an already running Python.
+THEIR_FILES = [
+    ("W1", "load_c", "npz", 6.0, 5.0), ("W1t", "load_c", "npz", 6.0, 5.0), ("W1t", "load_c", "h5", 6.0, 5.0),
+    ("W2", "load_c", "npz", 100.0, None), ("W2", "load_s", "npz", 100.0, None), ("W3", "load_c", "npz", None, None),
+]
 THREAD_SCALING = [("W1t", "save_c", "npz"), ("W1t", "load_c", "npz")]
 
 
@@ -37,6 +47,23 @@ def run(cmd):
     if proc.returncode != 0:
         sys.exit("benchmark step failed (%d): %s\n%s" % (proc.returncode, " ".join(cmd), err.decode()))
     return json.loads(out.decode().strip().splitlines()[-1]), usage.ru_maxrss / 1024.0
+
+
+def time_process(cmd, runs):
+    """Median wall time and peak RSS (MiB) of running cmd as a whole process, after a warm-up."""
+    times, rss = [], 0.0
+    for i in range(runs + 1):
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        err = proc.stderr.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - t0
+        if os.waitstatus_to_exitcode(status) != 0:
+            sys.exit("benchmark step failed: %s\n%s" % (" ".join(cmd), err.decode()))
+        if i:
+            times.append(elapsed)
+        rss = max(rss, usage.ru_maxrss / 1024.0)
+    return statistics.median(times), rss
 
 
 def mbps(result):
@@ -58,7 +85,8 @@ def main():
     ours = os.path.join(args.build, "bench", "chainerser_bench")
     theirs = [PYTHON, os.path.join(HERE, "numpy_bench.py")]
     wanted = args.workloads.split(",")
-    rows, failures = [], []
+    chainerser = os.path.join(args.build, "tools", "chainerser")
+    rows, failures, their_rows, described = [], [], [], []
     with tempfile.TemporaryDirectory(prefix="chainerser-bench-") as tmp:
         sources = {}
         for w in wanted:
@@ -93,6 +121,31 @@ def main():
                 failures.append("%s %s %s: peak RSS %.0f MiB > data %.0f MiB + 64 MiB" % (w, op, fmt, a_rss, data_mib))
             rows.append((w, op, fmt, a["median"], mbps(a), b["median"], mbps(b), ratio, target, met, a_rss, b_rss,
                          data_mib, note))
+        for w, their_op, fmt, target, verify_target in THEIR_FILES:
+            if w not in wanted:
+                continue
+            b, b_rss = run(theirs + [their_op, fmt, sources[w], tmp, "--runs", str(runs)])  # writes their file
+            their_file = os.path.join(tmp, "bench_numpy." + ("h5" if fmt == "h5" else "npz"))
+            data_mib = os.path.getsize(sources[w]) / 2**20
+            writer = {"npz": "numpy.savez_compressed" if their_op == "load_c" else "numpy.savez", "h5": "h5py"}[fmt]
+            a, a_rss = run([ours, "run", "load_theirs", fmt, sources[w], tmp, "--runs", str(runs)])
+            v_median, v_rss = time_process([chainerser, "verify", their_file], runs)
+            if w == "W2":
+                d, _ = run([ours, "run", "describe_theirs", fmt, sources[w], tmp, "--runs", str(runs)])
+                described.append((w, writer, d["median"]))
+                if not args.quick and d["median"] > 0.025:
+                    failures.append("%s written by %s: open + describe %.1f ms > 25 ms" % (w, writer, d["median"] * 1e3))
+            for how, median, rss, goal in (("C API: open, describe, ser_get_arrays", a["median"], a_rss, target),
+                                           ("chainerser verify (whole process)", v_median, v_rss, verify_target)):
+                ratio = b["median"] / median
+                met = "" if goal is None or args.quick else ("yes" if ratio >= goal else "NO")
+                if met == "NO":
+                    failures.append("%s %s written by %s, %s: %.2fx < %.1fx" % (w, fmt, writer, how, ratio, goal))
+                if not args.quick and rss > data_mib + 64 + 16 and how.startswith("C API"):
+                    failures.append("%s %s written by %s: peak RSS %.0f MiB > data %.0f MiB + 64 MiB" %
+                                    (w, fmt, writer, rss, data_mib))
+                their_rows.append((w, writer, fmt, how, median, b["bytes"] / median / 1e6, b["median"], mbps(b), ratio,
+                                   goal, met, rss, b_rss, data_mib))
         scaling = []
         for w, op, fmt in THREAD_SCALING:
             if w not in wanted:
@@ -114,6 +167,17 @@ def main():
         lines.append("| %s | %s | %s | %.4f | %.0f | %.4f | %.0f | %.2fx | %s | %s | %.0f | %.0f | %.0f | %s |" % (
             r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], "-" if r[8] is None else "%.1fx" % r[8], r[9], r[10],
             r[11], r[12], r[13]))
+    if their_rows:
+        lines += ["", "Files written by NumPy and h5py (what Chainer users have), read by both sides:", "",
+                  "| workload | written by | format | ours: how | ours median s | ours MB/s | numpy/h5py median s | their MB/s | ratio | target | met | ours peak RSS MiB | their peak RSS MiB | data MiB |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+        for r in their_rows:
+            lines.append("| %s | %s | %s | %s | %.4f | %.0f | %.4f | %.0f | %.2fx | %s | %s | %.0f | %.0f | %.0f |" % (
+                r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], "-" if r[9] is None else "%.1fx" % r[9], r[10],
+                r[11], r[12], r[13]))
+        for w, writer, median in described:
+            lines.append("")
+            lines.append("%s written by %s: open + describe every key %.1f ms (target 25 ms)" % (w, writer, median * 1e3))
     if scaling:
         lines += ["", "| workload | op | format | 1 thread s | 2 threads s | speed-up |", "|---|---|---|---|---|---|"]
         for s in scaling:

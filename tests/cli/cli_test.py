@@ -38,9 +38,10 @@ def h5_fixtures():
 class LsJson(unittest.TestCase):
     def test_hashes_equal_manifest_for_every_entry(self):
         files = manifest()
-        for name in npz_fixtures() + h5_fixtures():
-            with self.subTest(name=name):
-                rc, out, err = run("ls", "--json", os.path.join(DATA, name))
+        for name, threads in [(n, t) for n in npz_fixtures() + h5_fixtures() for t in ([], ["--threads", "1"],
+                                                                                        ["--threads", "2"])]:
+            with self.subTest(name=name, threads=threads):
+                rc, out, err = run("ls", "--json", os.path.join(DATA, name), *threads)
                 self.assertEqual(rc, 0, err)
                 got = {e["key"]: e for e in json.loads(out)}
                 want = {e["key"]: e for e in files[name]["entries"]}
@@ -239,6 +240,60 @@ class Verify(unittest.TestCase):
             self.assertIn(path, err)
             self.assertIn("'w'", err)
             self.assertIn("CRC", err)
+
+
+class Threads(unittest.TestCase):
+    """--threads: the batched reads on N threads give what NumPy wrote, and name what is wrong."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        rng = np.random.default_rng(7)
+        self.arrays = {"l%03d/W" % i: rng.standard_normal((17, i + 1)).astype(np.float32) for i in range(120)}
+        self.path = os.path.join(self.tmp.name, "many.npz")
+        np.savez_compressed(self.path, **self.arrays)
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def test_verify_and_diff_on_many_members(self):
+        for threads in ("1", "2", "0"):
+            with self.subTest(threads=threads):
+                rc, out, err = run("verify", self.path, "--threads", threads)
+                self.assertEqual(rc, 0, err)
+                self.assertIn("%d entries" % len(self.arrays), out)
+        changed = dict(self.arrays)
+        changed["l077/W"] = changed["l077/W"].copy()
+        changed["l077/W"][3, 5] += 1
+        other = os.path.join(self.tmp.name, "changed.npz")
+        np.savez_compressed(other, **changed)
+        rc, out, err = run("diff", self.path, other, "--threads", "2")
+        self.assertEqual(rc, 1, err)
+        self.assertEqual(out.splitlines(), ["l077/W: values differ: max abs diff 1, max rel diff %.6g" %
+                                            (1 / abs(changed["l077/W"][3, 5])), "1 difference"])
+
+    def test_a_corrupt_member_among_many_is_named(self):
+        with zipfile.ZipFile(self.path) as z:
+            info = z.getinfo("l060/W.npy")
+        with open(self.path, "r+b") as f:
+            f.seek(info.header_offset + 26)
+            name_len, extra_len = np.frombuffer(f.read(4), "<u2")
+            f.seek(info.header_offset + 30 + int(name_len) + int(extra_len) + info.compress_size // 2)
+            byte = f.read(1)
+            f.seek(-1, os.SEEK_CUR)
+            f.write(bytes([byte[0] ^ 0xFF]))
+        rc, _, err = run("verify", self.path, "--threads", "2")
+        self.assertEqual(rc, 1)
+        self.assertIn(self.path, err)
+        self.assertIn("l060/W", err)
+
+    def test_bad_thread_counts_are_usage_errors(self):
+        for bad in ("-1", "two", "", "100000"):
+            for command in (["verify", self.path], ["ls", self.path], ["diff", self.path, self.path],
+                            ["convert", self.path, os.path.join(self.tmp.name, "out.h5")]):
+                with self.subTest(bad=bad, command=command[0]):
+                    rc, _, err = run(*command, "--threads", bad)
+                    self.assertEqual(rc, 2)
+                    self.assertIn("--threads must be a number from 0", err)
 
 
 class Show(unittest.TestCase):

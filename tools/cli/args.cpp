@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 #include "commands.h"
 
@@ -43,6 +44,20 @@ bool parse_args(const Args &args, const std::vector<std::string> &flags, const s
             return false;
         }
     }
+    return true;
+}
+
+bool read_options(const Parsed &p, ser_options &out, std::string &error) {
+    ser_options_init(&out, SER_OPTIONS_VERSION);
+    const std::string *threads = p.get("--threads");
+    if (!threads) return true;
+    char *end = nullptr;
+    const long v = std::strtol(threads->c_str(), &end, 10);
+    if (end == threads->c_str() || *end || v < 0 || v > 1024) {
+        error = "--threads must be a number from 0 (one per core) to 1024, not '" + *threads + "'";
+        return false;
+    }
+    out.threads = int32_t(v);
     return true;
 }
 

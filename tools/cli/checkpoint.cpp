@@ -75,17 +75,52 @@ std::vector<Entry> list_entries(ser_handle *h) {
     return out;
 }
 
-std::vector<unsigned char> read_canonical(ser_handle *h, const Entry &e) {
-    static_assert(sizeof(int) == 4, "");
+namespace {
+void require_little_endian_host() {
     const uint16_t probe = 1;
     if (*reinterpret_cast<const unsigned char *>(&probe) != 1)
         throw chainerser::Error(SER_EUNSUPPORTED, "canonical (little-endian) bytes need a little-endian host");
-    std::vector<unsigned char> buf(e.none() ? 0 : e.info.nbytes);
-    if (e.none()) return buf;
-    int32_t outcome;
-    chainerser::check(ser_get_array(&outcome, h, e.key.c_str(), e.info.dtype, e.info.ndim, e.info.shape, buf.data(),
-                                    buf.size()));
-    return buf;
+}
+}  // namespace
+
+std::vector<unsigned char> read_canonical(ser_handle *h, const Entry &e) {
+    return std::move(read_canonical_batch(h, {e}, 0, 1).front());
+}
+
+std::vector<std::pair<size_t, size_t>> batches_of(const std::vector<Entry> &entries) {
+    std::vector<std::pair<size_t, size_t>> out;
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < entries.size(); ++i) {
+        const uint64_t n = entries[i].none() ? 0 : entries[i].info.nbytes;
+        if (out.empty() || (bytes + n > kMaxBatchBytes && bytes > 0)) out.emplace_back(i, i), bytes = 0;
+        out.back().second = i + 1;
+        bytes += n;
+    }
+    return out;
+}
+
+std::vector<std::vector<unsigned char>> read_canonical_batch(ser_handle *h, const std::vector<Entry> &entries,
+                                                             size_t from, size_t to) {
+    require_little_endian_host();
+    std::vector<std::vector<unsigned char>> out(to - from);
+    std::vector<ser_get_request> requests;
+    for (size_t i = from; i < to; ++i) {
+        const Entry &e = entries[i];
+        if (e.none()) continue;
+        std::vector<unsigned char> &buf = out[i - from];
+        buf.resize(e.info.nbytes);
+        requests.push_back({e.key.c_str(), e.info.dtype, e.info.ndim, e.info.shape, buf.data(), buf.size(), 0, 0});
+    }
+    if (!requests.empty()) chainerser::check(ser_get_arrays(h, requests.data(), requests.size()));
+    return out;
+}
+
+void for_each_canonical(ser_handle *h, const std::vector<Entry> &entries,
+                        const std::function<void(const Entry &, const std::vector<unsigned char> &)> &use) {
+    for (const auto &[from, to] : batches_of(entries)) {
+        const std::vector<std::vector<unsigned char>> bytes = read_canonical_batch(h, entries, from, to);
+        for (size_t i = from; i < to; ++i) use(entries[i], bytes[i - from]);
+    }
 }
 
 unsigned long long file_size(const std::string &path) {

@@ -3,7 +3,9 @@
 
 #include <chainerser/chainerser.hpp>
 
+#include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace cli {
@@ -36,6 +38,19 @@ std::vector<Entry> list_entries(ser_handle *h);
 // The entry's elements in C order and little-endian, in the file's dtype (UTF-32LE for str):
 // what the fixtures' MANIFEST hashes, whatever the byte or memory order on disk.
 std::vector<unsigned char> read_canonical(ser_handle *h, const Entry &e);
+
+// Consecutive ranges [first, second) of `entries` holding at most kMaxBatchBytes of data each
+// (an entry larger than that is a range by itself), so a whole-file read stays in bounded memory.
+constexpr uint64_t kMaxBatchBytes = uint64_t(256) << 20;
+std::vector<std::pair<size_t, size_t>> batches_of(const std::vector<Entry> &entries);
+
+// read_canonical() of entries[from, to) in one ser_get_arrays call, decoded on the handle's threads.
+std::vector<std::vector<unsigned char>> read_canonical_batch(ser_handle *h, const std::vector<Entry> &entries,
+                                                             size_t from, size_t to);
+
+// Every entry's canonical bytes, batch by batch, handed to `use` in entry order.
+void for_each_canonical(ser_handle *h, const std::vector<Entry> &entries,
+                        const std::function<void(const Entry &, const std::vector<unsigned char> &)> &use);
 
 // The file's size in bytes, or 0 if it cannot be read.
 unsigned long long file_size(const std::string &path);

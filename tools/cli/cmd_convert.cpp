@@ -1,4 +1,4 @@
-// chainerser convert SRC DST [--to npz|h5] [--level N | --no-compress]
+// chainerser convert SRC DST [--to npz|h5] [--level N | --no-compress] [--threads N]
 #include <cstdio>
 #include <cstdlib>
 
@@ -9,7 +9,7 @@
 namespace cli {
 namespace {
 const char kUsage[] =
-    "usage: chainerser convert SRC DST [--to npz|h5] [--level N | --no-compress]\n"
+    "usage: chainerser convert SRC DST [--to npz|h5] [--level N | --no-compress] [--threads N]\n"
     "\n"
     "Copy every entry of SRC into a new DST, losslessly (keys, dtypes, byte order,\n"
     "shapes, None and strings). The format of DST comes from its extension (.npz,\n"
@@ -20,6 +20,7 @@ const char kUsage[] =
     "  --to npz|h5     the format of DST, for a name without an extension\n"
     "  --level N       deflate level 0-9 (default: NPZ 6, HDF5 4)\n"
     "  --no-compress   store the data uncompressed\n"
+    CLI_THREADS_HELP
     "\n"
     "examples:\n"
     "  chainerser convert model.npz model.h5\n"
@@ -31,11 +32,12 @@ int cmd_convert(const Args &args) {
     if (wants_help(args, kUsage)) return 0;
     Parsed p;
     std::string err;
-    if (!parse_args(args, {"--no-compress"}, {"--to", "--level"}, p, err) || p.positional.size() != 2)
+    ser_options ro, wo;
+    if (!parse_args(args, {"--no-compress"}, {"--to", "--level", "--threads"}, p, err) || !read_options(p, ro, err) ||
+        p.positional.size() != 2)
         return report_error(err.empty() ? "convert takes SRC and DST (see chainerser convert --help)" : err);
     const std::string &src_path = p.positional[0], &dst_path = p.positional[1];
-    ser_options wo;
-    ser_options_init(&wo, SER_OPTIONS_VERSION);
+    wo = ro;
     if (const std::string *level = p.get("--level")) {
         char *end = nullptr;
         long v = std::strtol(level->c_str(), &end, 10);
@@ -47,7 +49,7 @@ int cmd_convert(const Args &args) {
     try {
         const std::string *to = p.get("--to");
         Format dst_format = format_for_writing(dst_path, to ? *to : "");
-        chainerser::Handle src = open_checkpoint(src_path, SER_READ, sniff_format(src_path));
+        chainerser::Handle src = open_checkpoint(src_path, SER_READ, sniff_format(src_path), &ro);
         std::vector<Entry> entries = list_entries(src.get());
         uint64_t total = 0;
         for (const Entry &e : entries) total += e.info.nbytes;

@@ -1,4 +1,4 @@
-// chainerser diff A B [--rtol R] [--atol A]
+// chainerser diff A B [--rtol R] [--atol A] [--threads N]
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -12,7 +12,7 @@ namespace cli {
 namespace {
 
 const char kUsage[] =
-    "usage: chainerser diff A B [--rtol R] [--atol A]\n"
+    "usage: chainerser diff A B [--rtol R] [--atol A] [--threads N]\n"
     "\n"
     "Compare two checkpoints of either format: keys in only one of them, dtype and\n"
     "shape differences, and values (the largest absolute and relative difference\n"
@@ -22,6 +22,7 @@ const char kUsage[] =
     "options:\n"
     "  --rtol R   relative tolerance (default 0)\n"
     "  --atol A   absolute tolerance (default 0)\n"
+    CLI_THREADS_HELP
     "\n"
     "examples:\n"
     "  chainerser diff model.npz model.h5\n"
@@ -32,9 +33,7 @@ struct Side {
     std::map<std::string, Entry> entries;
 };
 
-Side open_side(const std::string &path) {
-    ser_options o;
-    ser_options_init(&o, SER_OPTIONS_VERSION);
+Side open_side(const std::string &path, ser_options o) {
     o.cast = SER_CAST_SAFE;
     Side s{open_checkpoint(path, SER_READ, sniff_format(path), &o), {}};
     for (Entry &e : list_entries(s.handle.get())) s.entries.emplace(e.key, std::move(e));
@@ -53,8 +52,9 @@ bool parse_tolerance(const std::string *text, double &out, std::string &err) {
 }
 
 // Returns "" when equal within tolerance, else what differs.
-std::string compare_values(Side &a, const Entry &ea, Side &b, const Entry &eb, double rtol, double atol) {
-    if (read_canonical(a.handle.get(), ea) == read_canonical(b.handle.get(), eb)) return "";
+std::string compare_values(Side &a, const Entry &ea, const std::vector<unsigned char> &bytes_a, Side &b,
+                           const Entry &eb, const std::vector<unsigned char> &bytes_b, double rtol, double atol) {
+    if (bytes_a == bytes_b) return "";
     if (ea.text()) return "values differ";
     std::vector<double> va = element_values(a.handle.get(), ea), vb = element_values(b.handle.get(), eb);
     double max_abs = 0, max_rel = 0;
@@ -81,38 +81,49 @@ int cmd_diff(const Args &args) {
     Parsed p;
     std::string err;
     double rtol = 0, atol = 0;
-    if (!parse_args(args, {}, {"--rtol", "--atol"}, p, err) || !parse_tolerance(p.get("--rtol"), rtol, err) ||
-        !parse_tolerance(p.get("--atol"), atol, err) || p.positional.size() != 2)
+    ser_options options;
+    if (!parse_args(args, {}, {"--rtol", "--atol", "--threads"}, p, err) || !read_options(p, options, err) ||
+        !parse_tolerance(p.get("--rtol"), rtol, err) || !parse_tolerance(p.get("--atol"), atol, err) ||
+        p.positional.size() != 2)
         return report_error(err.empty() ? "diff takes two files (see chainerser diff --help)" : err);
     try {
-        Side a = open_side(p.positional[0]), b = open_side(p.positional[1]);
-        size_t differences = 0;
-        auto report = [&](const std::string &key, const std::string &what) {
-            std::printf("%s: %s\n", key.c_str(), what.c_str());
-            ++differences;
-        };
+        Side a = open_side(p.positional[0], options), b = open_side(p.positional[1], options);
+        std::map<std::string, std::string> differences;  // by key, so they print in key order
+        std::vector<Entry> same_a, same_b;                // same dtype and shape: compare the values
         for (const auto &[key, ea] : a.entries) {
             auto it = b.entries.find(key);
             if (it == b.entries.end()) {
-                report(key, "only in " + p.positional[0]);
+                differences[key] = "only in " + p.positional[0];
                 continue;
             }
             const Entry &eb = it->second;
             if (ea.none() || eb.none()) {
-                if (ea.none() != eb.none()) report(key, ea.none() ? "None vs an array" : "an array vs None");
-                continue;
+                if (ea.none() != eb.none()) differences[key] = ea.none() ? "None vs an array" : "an array vs None";
+            } else if (ea.info.dtype != eb.info.dtype || ea.info.itemsize != eb.info.itemsize) {
+                differences[key] = "dtype " + ea.descr() + " vs " + eb.descr();
+            } else if (ea.shape() != eb.shape()) {
+                differences[key] = "shape " + ea.shape() + " vs " + eb.shape();
+            } else {
+                same_a.push_back(ea);
+                same_b.push_back(eb);
             }
-            if (ea.info.dtype != eb.info.dtype || ea.info.itemsize != eb.info.itemsize)
-                report(key, "dtype " + ea.descr() + " vs " + eb.descr());
-            else if (ea.shape() != eb.shape())
-                report(key, "shape " + ea.shape() + " vs " + eb.shape());
-            else if (std::string what = compare_values(a, ea, b, eb, rtol, atol); !what.empty())
-                report(key, what);
         }
+        // Both lists have the same sizes entry by entry, so their batches are the same.
+        for (const auto &[from, to] : batches_of(same_a)) {
+            const auto bytes_a = read_canonical_batch(a.handle.get(), same_a, from, to);
+            const auto bytes_b = read_canonical_batch(b.handle.get(), same_b, from, to);
+            for (size_t i = from; i < to; ++i) {
+                std::string what =
+                    compare_values(a, same_a[i], bytes_a[i - from], b, same_b[i], bytes_b[i - from], rtol, atol);
+                if (!what.empty()) differences[same_a[i].key] = std::move(what);
+            }
+        }
+        for (const auto &[key, what] : differences) std::printf("%s: %s\n", key.c_str(), what.c_str());
+        size_t count = differences.size();
         for (const auto &[key, eb] : b.entries)
-            if (!a.entries.count(key)) report(key, "only in " + p.positional[1]);
-        if (differences) std::printf("%zu difference%s\n", differences, differences == 1 ? "" : "s");
-        return differences ? 1 : 0;
+            if (!a.entries.count(key)) std::printf("%s: only in %s\n", key.c_str(), p.positional[1].c_str()), ++count;
+        if (count) std::printf("%zu difference%s\n", count, count == 1 ? "" : "s");
+        return count ? 1 : 0;
     } catch (const chainerser::Error &e) {
         return report_error(e.what());
     }

@@ -1,4 +1,4 @@
-// chainerser ls FILE [--json]
+// chainerser ls FILE [--json] [--threads N]
 #include <cstdio>
 
 #include "checkpoint.h"
@@ -10,7 +10,7 @@ namespace cli {
 namespace {
 
 const char kUsage[] =
-    "usage: chainerser ls FILE [--json]\n"
+    "usage: chainerser ls FILE [--json] [--threads N]\n"
     "\n"
     "List every entry of a checkpoint: key, dtype (numpy descr), shape, elements\n"
     "and bytes, with totals; a single string is shown with its value.\n"
@@ -19,6 +19,7 @@ const char kUsage[] =
     "  --json   print one JSON array of objects with key, dtype, shape, none,\n"
     "           count, nbytes and sha256 (of the elements in C order, little-endian;\n"
     "           null for None), so a tensor hashes the same in NPZ and HDF5\n"
+    CLI_THREADS_HELP
     "\n"
     "examples:\n"
     "  chainerser ls model.npz\n"
@@ -44,19 +45,21 @@ std::string with_commas(unsigned long long v) {
 }
 
 void print_json(ser_handle *h, const std::vector<Entry> &entries) {
+    std::vector<std::string> hashes;
+    hashes.reserve(entries.size());
+    for_each_canonical(h, entries, [&](const Entry &e, const std::vector<unsigned char> &bytes) {
+        if (e.none()) return hashes.push_back("null");
+        Sha256 sha;
+        sha.update(bytes.data(), bytes.size());
+        hashes.push_back(json_string(sha.hex_digest()));
+    });
     std::printf("[");
     for (size_t i = 0; i < entries.size(); ++i) {
         const Entry &e = entries[i];
         std::string shape = "[";
         for (int32_t d = 0; d < e.info.ndim; ++d) shape += (d ? ", " : "") + std::to_string(e.info.shape[d]);
         shape += "]";
-        std::string hash = "null";
-        if (!e.none()) {
-            std::vector<unsigned char> bytes = read_canonical(h, e);
-            Sha256 sha;
-            sha.update(bytes.data(), bytes.size());
-            hash = json_string(sha.hex_digest());
-        }
+        const std::string &hash = hashes[i];
         std::printf("%s\n  {\"key\": %s, \"dtype\": %s, \"shape\": %s, \"none\": %s, \"count\": %llu, \"nbytes\": %llu, "
                     "\"sha256\": %s}",
                     i ? "," : "", json_string(e.key).c_str(), json_string(e.none() ? "|O" : e.descr()).c_str(),
@@ -100,12 +103,14 @@ int cmd_ls(const Args &args) {
     if (wants_help(args, kUsage)) return 0;
     Parsed p;
     std::string err;
-    if (!parse_args(args, {"--json"}, {}, p, err) || p.positional.size() != 1)
+    ser_options options;
+    if (!parse_args(args, {"--json"}, {"--threads"}, p, err) || !read_options(p, options, err) ||
+        p.positional.size() != 1)
         return report_error(err.empty() ? "ls takes one FILE (see chainerser ls --help)" : err);
     const std::string &path = p.positional[0];
     try {
         Format format = sniff_format(path);
-        chainerser::Handle h = open_checkpoint(path, SER_READ, format);
+        chainerser::Handle h = open_checkpoint(path, SER_READ, format, &options);
         std::vector<Entry> entries = list_entries(h.get());
         if (p.get("--json")) print_json(h.get(), entries);
         else print_table(h.get(), path, format, entries);

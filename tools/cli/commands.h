@@ -2,6 +2,8 @@
 // 0 success / equal / sound, 1 different / unsound, 2 usage or runtime error.
 #pragma once
 
+#include <chainerser/chainerser.h>
+
 #include <string>
 #include <vector>
 
@@ -27,5 +29,11 @@ struct Parsed {
 };
 bool parse_args(const Args &args, const std::vector<std::string> &flags, const std::vector<std::string> &valued,
                 Parsed &out, std::string &error);
+// Read options from --threads N (decoding threads; absent or 0: one per core). False, with
+// `error` set, if N is not a number from 0 to 1024.
+bool read_options(const Parsed &p, ser_options &out, std::string &error);
+// The --threads line of the commands' usage texts.
+#define CLI_THREADS_HELP "  --threads N   decode on N threads (default 0: one per core)\n"
+
 
 }  // namespace cli
