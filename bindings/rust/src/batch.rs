@@ -59,7 +59,8 @@ impl ReaderGroup {
             })
             .collect();
         // SAFETY: every pointer lives in `requests`, whose buffers are borrowed mutably for 'b.
-        let first = crate::error::check(unsafe { sys::ser_get_arrays(self.h(), raw.as_mut_ptr(), raw.len()) });
+        let first =
+            crate::error::check(unsafe { sys::ser_get_arrays(self.h(), raw.as_mut_ptr(), raw.len()) });
         let mut first_error = first.clone().err();
         for (r, q) in requests.iter_mut().zip(&raw) {
             r.result = Some(if q.status == sys::SER_OK {

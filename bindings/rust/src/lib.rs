@@ -48,7 +48,9 @@ pub fn version() -> String {
 /// The library's runtime version as (major, minor, patch).
 pub fn version_parts() -> (u32, u32, u32) {
     // SAFETY: no arguments; the values are never negative.
-    unsafe { (sys::ser_version_major() as u32, sys::ser_version_minor() as u32, sys::ser_version_patch() as u32) }
+    unsafe {
+        (sys::ser_version_major() as u32, sys::ser_version_minor() as u32, sys::ser_version_patch() as u32)
+    }
 }
 
 /// The library's runtime version as one number: major * 10000 + minor * 100 + patch.

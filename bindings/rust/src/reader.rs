@@ -27,7 +27,15 @@ handle_family!(
 
 /// `ser_get_array_slab` and `ser_h5_get_array`.
 type SlabFn = unsafe extern "C" fn(
-    *mut i32, *mut sys::ser_handle, *const c_char, i32, i32, *const i64, *const i64, *mut c_void, usize,
+    *mut i32,
+    *mut sys::ser_handle,
+    *const c_char,
+    i32,
+    i32,
+    *const i64,
+    *const i64,
+    *mut c_void,
+    usize,
 ) -> c_int;
 
 type OpenFn =

@@ -55,7 +55,10 @@ impl ReaderGroup {
             None
         };
         if let Some(problem) = problem {
-            return Err(Error::new(sys::SER_EMISMATCH, format!("view of key '{k}': the stored data {problem}")));
+            return Err(Error::new(
+                sys::SER_EMISMATCH,
+                format!("view of key '{k}': the stored data {problem}"),
+            ));
         }
         let count = raw.count as usize;
         let data = if count == 0 {
@@ -77,3 +80,21 @@ impl ReaderGroup {
         Ok((p, unsafe { info.assume_init() }))
     }
 }
+
+/// A view borrows its reader, so the reader cannot be closed or dropped while the view is used:
+///
+/// ```compile_fail,E0505
+/// let r = chainerser::Reader::open_npz("model.npz").unwrap();
+/// let v = r.view::<f32>("W").unwrap();
+/// drop(r); // error[E0505]: cannot move out of `r` because it is borrowed
+/// println!("{}", v.data[0]);
+/// ```
+///
+/// ```no_run
+/// let r = chainerser::Reader::open_npz("model.npz").unwrap();
+/// let v = r.view::<f32>("W").unwrap();
+/// println!("{}", v.data[0]);
+/// drop(r);
+/// ```
+#[allow(dead_code)]
+struct ViewOutlivesNoReader;

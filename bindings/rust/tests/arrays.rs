@@ -17,7 +17,11 @@ fn bool_arrays_round_trip_checked_by_numpy() {
         w.write_bools("flag", &[], &[true]).unwrap();
         w.close().unwrap();
         let values: Vec<&str> = MASK.iter().map(|&b| if b { "true" } else { "false" }).collect();
-        check_entries(format, &path, &[("m/mask", "|b1", &[2, 3], values.join(", ")), ("flag", "|b1", &[], "true".into())]);
+        check_entries(
+            format,
+            &path,
+            &[("m/mask", "|b1", &[2, 3], values.join(", ")), ("flag", "|b1", &[], "true".into())],
+        );
 
         let r = open(format, &path, &ReadOptions::default());
         let a = r.read_bools("m/mask").unwrap().unwrap();
@@ -54,7 +58,9 @@ fn numpy_bools_byte_order_and_fortran_order() {
 
 /// The elements `offset .. offset + count` of a C-order (rows, cols) array.
 fn block<T: Copy>(full: &[T], cols: usize, offset: [usize; 2], count: [usize; 2]) -> Vec<T> {
-    (offset[0]..offset[0] + count[0]).flat_map(|i| full[i * cols + offset[1]..][..count[1]].to_vec()).collect()
+    (offset[0]..offset[0] + count[0])
+        .flat_map(|i| full[i * cols + offset[1]..][..count[1]].to_vec())
+        .collect()
 }
 
 #[test]
@@ -72,8 +78,14 @@ fn slab_equals_the_block_of_the_full_array_in_both_formats() {
         assert_eq!(out, block(&values, 5, [2, 1], [3, 2]), "{format} compress={compress}");
         let err = r.read_slab("a", &[6, 4], &[3, 2], &mut out).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidArgument, "outside the array: {err}");
-        assert_eq!(r.read_slab::<f32>("a", &[0, 0], &[1, 1], &mut [0.]).unwrap_err().kind(), ErrorKind::Mismatch);
-        assert_eq!(r.read_slab("b", &[0, 0], &[1, 1], &mut out[..1]).unwrap_err().kind(), ErrorKind::NotFound);
+        assert_eq!(
+            r.read_slab::<f32>("a", &[0, 0], &[1, 1], &mut [0.]).unwrap_err().kind(),
+            ErrorKind::Mismatch
+        );
+        assert_eq!(
+            r.read_slab("b", &[0, 0], &[1, 1], &mut out[..1]).unwrap_err().kind(),
+            ErrorKind::NotFound
+        );
     }
 }
 
@@ -82,7 +94,12 @@ fn batched_reads_equal_single_reads() {
     let _serial = serial();
     let opts = ReadOptions { threads: 2, ..Default::default() };
     let r = Reader::open_npz_with(data("cnn.npz"), &opts).unwrap();
-    let keys: Vec<String> = r.keys().unwrap().into_iter().filter(|k| r.info(k).unwrap().dtype == chainerser::DType::Float32).collect();
+    let keys: Vec<String> = r
+        .keys()
+        .unwrap()
+        .into_iter()
+        .filter(|k| r.info(k).unwrap().dtype == chainerser::DType::Float32)
+        .collect();
     assert!(keys.len() > 2);
     let infos: Vec<_> = keys.iter().map(|k| r.info(k).unwrap()).collect();
     let mut bufs: Vec<Vec<f32>> = infos.iter().map(|i| vec![0f32; i.count]).collect();
@@ -100,7 +117,8 @@ fn batched_reads_equal_single_reads() {
     }
 
     // Every request is attempted: the bad ones fail on their own, the good one is loaded.
-    let (mut good, mut wrong_dtype, mut missing) = (vec![0f32; infos[0].count], vec![0i32; infos[0].count], [0f32; 1]);
+    let (mut good, mut wrong_dtype, mut missing) =
+        (vec![0f32; infos[0].count], vec![0i32; infos[0].count], [0f32; 1]);
     let mut requests = vec![
         ReadRequest::new("no/such/key", &[1], &mut missing).unwrap(),
         ReadRequest::new(&keys[0], &infos[0].shape, &mut wrong_dtype).unwrap(),
