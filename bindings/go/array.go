@@ -45,7 +45,7 @@ func (d DType) String() string {
 }
 
 // Element is a Go element type with a numpy dtype. bool is left out on purpose: a file may hold
-// bytes other than 0 and 1 (use PutBool/GetBool for scalars).
+// bytes other than 0 and 1 (bool arrays have PutBools/GetBools, scalars PutBool/GetBool).
 type Element interface {
 	int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint64 | float32 | float64
 }
@@ -100,7 +100,7 @@ type Info struct {
 }
 
 // Array is an n-d array: Shape in numpy order, Data in C order (row-major).
-type Array[T Element] struct {
+type Array[T any] struct {
 	Shape []int64
 	Data  []T
 }
@@ -115,7 +115,7 @@ func shapeArg(shape []int64) (*C.int64_t, C.int32_t) {
 }
 
 // dataArg returns the C view of a slice's elements (nil when empty) and its size in bytes.
-func dataArg[T Element](data []T) (unsafe.Pointer, C.size_t) {
+func dataArg[T any](data []T) (unsafe.Pointer, C.size_t) {
 	if len(data) == 0 {
 		return nil, 0
 	}
@@ -126,21 +126,44 @@ func dataArg[T Element](data []T) (unsafe.Pointer, C.size_t) {
 // Put writes data (C order) with shape (numpy order; empty for a scalar) under key. The library
 // copies the data before returning.
 func Put[T Element](f *File, key string, shape []int64, data []T) error {
+	return put(f, key, dtypeOf[T](), shape, data)
+}
+
+// PutBools writes a bool array (numpy |b1), shape and order as Put.
+func PutBools(f *File, key string, shape []int64, data []bool) error {
+	return put(f, key, Bool, shape, data) // a Go bool is one byte, 0 or 1: numpy's layout
+}
+
+func put[T any](f *File, key string, dtype DType, shape []int64, data []T) error {
 	p, n := dataArg(data)
 	s, nd := shapeArg(shape)
 	return f.withKey(key, func(h *C.ser_handle, k *C.char) C.int {
-		return C.ser_put_array(h, k, C.int32_t(dtypeOf[T]()), nd, s, p, n)
+		return C.ser_put_array(h, k, C.int32_t(dtype), nd, s, p, n)
 	})
 }
 
 // GetInto reads key into dst (C order) with Chainer's load semantics: the stored shape must equal
 // shape. dst is untouched unless the outcome is Loaded.
 func GetInto[T Element](f *File, key string, shape []int64, dst []T) (Outcome, error) {
+	return getInto(f, key, dtypeOf[T](), shape, dst)
+}
+
+// GetBoolsInto is GetInto for a bool array; any non-zero byte in the file reads as true.
+func GetBoolsInto(f *File, key string, shape []int64, dst []bool) (Outcome, error) {
+	raw := make([]uint8, len(dst))
+	outcome, err := getInto(f, key, Bool, shape, raw)
+	if err == nil && outcome == Loaded {
+		copy(dst, toBools(raw))
+	}
+	return outcome, err
+}
+
+func getInto[T any](f *File, key string, dtype DType, shape []int64, dst []T) (Outcome, error) {
 	p, n := dataArg(dst)
 	s, nd := shapeArg(shape)
 	var outcome C.int32_t
 	err := f.withKey(key, func(h *C.ser_handle, k *C.char) C.int {
-		return C.ser_get_array(&outcome, h, k, C.int32_t(dtypeOf[T]()), nd, s, p, n)
+		return C.ser_get_array(&outcome, h, k, C.int32_t(dtype), nd, s, p, n)
 	})
 	return Outcome(outcome), err
 }
@@ -148,16 +171,38 @@ func GetInto[T Element](f *File, key string, shape []int64, dst []T) (Outcome, e
 // Get reads a whole array with its stored shape. It returns nil (and no error) when the file
 // holds None or the key was skipped.
 func Get[T Element](f *File, key string) (*Array[T], error) {
+	return getWhole[T](f, key, dtypeOf[T]())
+}
+
+// GetBools reads a whole bool array (numpy |b1) with its stored shape; nil for None or a skipped
+// key. Any non-zero byte in the file reads as true.
+func GetBools(f *File, key string) (*Array[bool], error) {
+	a, err := getWhole[uint8](f, key, Bool)
+	if a == nil {
+		return nil, err
+	}
+	return &Array[bool]{Shape: a.Shape, Data: toBools(a.Data)}, nil
+}
+
+func getWhole[T any](f *File, key string, dtype DType) (*Array[T], error) {
 	info, err := f.Info(key)
 	if err != nil || info.DType == None {
 		return nil, err
 	}
 	a := &Array[T]{Shape: info.Shape, Data: make([]T, info.Count)}
-	outcome, err := GetInto(f, key, a.Shape, a.Data)
+	outcome, err := getInto(f, key, dtype, a.Shape, a.Data)
 	if err != nil || outcome != Loaded {
 		return nil, err
 	}
 	return a, nil
+}
+
+func toBools(raw []uint8) []bool {
+	out := make([]bool, len(raw))
+	for i, b := range raw {
+		out[i] = b != 0
+	}
+	return out
 }
 
 // Info describes key without reading its data.
@@ -167,6 +212,10 @@ func (f *File) Info(key string) (Info, error) {
 	if err != nil {
 		return Info{}, err
 	}
+	return infoFromC(&ci), nil
+}
+
+func infoFromC(ci *C.ser_array_info) Info {
 	info := Info{
 		DType:        DType(ci.dtype),
 		BigEndian:    ci.byteorder == C.SER_BIG,
@@ -179,7 +228,7 @@ func (f *File) Info(key string) (Info, error) {
 	for i := range info.Shape {
 		info.Shape[i] = int64(ci.shape[i])
 	}
-	return info, nil
+	return info
 }
 
 // IsNone reports whether the file holds Chainer's None under key.

@@ -22,6 +22,14 @@ import (
 // root is the state a file and its children share: children are usable until the root closes.
 type root struct {
 	closed bool
+	ignore *ignoreFn // the predicate the library may call until the root is released
+}
+
+// release marks the root closed once its handle is gone, and frees what the library used.
+func (r *root) release() {
+	r.closed = true
+	r.ignore.free()
+	r.ignore = nil
 }
 
 // File is an open checkpoint at a key prefix.
@@ -31,30 +39,6 @@ type File struct {
 	root   *root
 	parent *File // keeps the parent reachable, so finalizers run child first
 }
-
-// ReadOptions are Chainer's load_npz/load_hdf5 arguments. The zero value is NOT the default;
-// use nil for the defaults.
-type ReadOptions struct {
-	NonStrict   bool     // a missing key leaves the target alone instead of failing
-	Cast        Cast     // how the file's dtype may be converted
-	Path        string   // raw key prefix, e.g. "updater/model:main/"
-	IgnoreNames []string // full keys to skip
-}
-
-// WriteOptions control compression. nil means compressed with the backend's default level.
-type WriteOptions struct {
-	Store bool // do not compress
-	Level int  // deflate level 0-9; 0 with Store false means the backend default
-}
-
-// Cast is a ser_cast rule.
-type Cast int32
-
-const (
-	CastNo       Cast = C.SER_CAST_NO
-	CastSafe     Cast = C.SER_CAST_SAFE
-	CastSameKind Cast = C.SER_CAST_SAME_KIND
-)
 
 type openFunc func(**C.ser_handle, *C.char, C.int32_t, *C.ser_options) C.int
 
@@ -78,51 +62,7 @@ func CreateNPZ(path string, opts *WriteOptions) (*File, error) { return openWrit
 // CreateH5 starts an HDF5 file; it appears at Close.
 func CreateH5(path string, opts *WriteOptions) (*File, error) { return openWrite(h5Open, path, opts) }
 
-func openRead(open openFunc, path string, opts *ReadOptions) (*File, error) {
-	var o C.ser_options
-	C.ser_options_init(&o, C.SER_OPTIONS_VERSION)
-	var cstrs []*C.char
-	defer func() {
-		for _, s := range cstrs {
-			C.free(unsafe.Pointer(s))
-		}
-	}()
-	if opts != nil {
-		if opts.NonStrict {
-			o.strict = 0
-		}
-		o.cast = C.int32_t(opts.Cast)
-		o.path = C.CString(opts.Path)
-		cstrs = append(cstrs, o.path)
-		if n := len(opts.IgnoreNames); n > 0 {
-			// The array of pointers lives in C memory: cgo forbids passing Go memory holding pointers.
-			arr := (*[1 << 20]*C.char)(C.malloc(C.size_t(n) * C.size_t(unsafe.Sizeof((*C.char)(nil)))))[:n:n]
-			defer C.free(unsafe.Pointer(&arr[0]))
-			for i, name := range opts.IgnoreNames {
-				arr[i] = C.CString(name)
-				cstrs = append(cstrs, arr[i])
-			}
-			o.ignore_names = &arr[0]
-			o.ignore_count = C.size_t(n)
-		}
-	}
-	return open1(open, path, C.SER_READ, &o)
-}
-
-func openWrite(open openFunc, path string, opts *WriteOptions) (*File, error) {
-	var o C.ser_options
-	C.ser_options_init(&o, C.SER_OPTIONS_VERSION)
-	if opts != nil {
-		if opts.Store {
-			o.compress = 0
-		} else if opts.Level != 0 {
-			o.compression_level = C.int32_t(opts.Level)
-		}
-	}
-	return open1(open, path, C.SER_WRITE, &o)
-}
-
-func open1(open openFunc, path string, mode C.int32_t, o *C.ser_options) (*File, error) {
+func open1(open openFunc, path string, mode C.int32_t, o *C.ser_options, r *root) (*File, error) {
 	if strings.IndexByte(path, 0) >= 0 {
 		return nil, bindingError("path %q contains a NUL byte", path)
 	}
@@ -132,7 +72,7 @@ func open1(open openFunc, path string, mode C.int32_t, o *C.ser_options) (*File,
 	if err := call(func() C.int { return open(&h, cpath, mode, o) }); err != nil {
 		return nil, err
 	}
-	return newFile(h, mode == C.SER_WRITE, &root{}, nil), nil
+	return newFile(h, mode == C.SER_WRITE, r, nil), nil
 }
 
 func newFile(h *C.ser_handle, writer bool, r *root, parent *File) *File {
@@ -148,6 +88,9 @@ func (f *File) release() {
 	}
 	C.ser_discard(f.h)
 	f.h = nil
+	if f.parent == nil {
+		f.root.release()
+	}
 	runtime.SetFinalizer(f, nil)
 }
 
@@ -174,7 +117,11 @@ func (f *File) Close() error {
 	if f.parent == nil {
 		f.root.closed = true
 	}
-	return call(func() C.int { return C.ser_close(h) })
+	err := call(func() C.int { return C.ser_close(h) })
+	if f.parent == nil {
+		f.root.release()
+	}
+	return err
 }
 
 // Discard releases the file without committing: a root writer is abandoned and any old file at
@@ -182,9 +129,6 @@ func (f *File) Close() error {
 func (f *File) Discard() {
 	if f == nil || f.h == nil {
 		return
-	}
-	if f.parent == nil {
-		f.root.closed = true
 	}
 	f.release()
 }

@@ -1,6 +1,7 @@
 package chainerser
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -210,4 +211,65 @@ func dumpFixture(t *testing.T, path string) []dumped {
 		out = append(out, d)
 	}
 	return out
+}
+
+// numpyFixture writes python_checks/make_fixture.py's NumPy-made NPZ (big-endian, Fortran order,
+// bool) and returns its path.
+func numpyFixture(t *testing.T) string {
+	path := filepath.Join(t.TempDir(), "numpy.npz")
+	pythonCheck(t, "make_fixture.py", path)
+	return path
+}
+
+// spec is one entry for python_checks/check_entries.py.
+type spec struct {
+	Descr  string      `json:"descr"`
+	Shape  []int64     `json:"shape"`
+	Values interface{} `json:"values"`
+}
+
+// checkEntries has NumPy/h5py check the entries of a file the test wrote.
+func checkEntries(t *testing.T, format, path string, entries map[string]spec) {
+	t.Helper()
+	text, err := json.Marshal(entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pythonCheck(t, "check_entries.py", format, path, string(text))
+}
+
+// mustOpen opens a reader of format ("npz" or "h5"), failing the test on error.
+func mustOpen(t *testing.T, format, path string, opts *ReadOptions) *File {
+	t.Helper()
+	open := OpenNPZ
+	if format == "h5" {
+		open = OpenH5
+	}
+	f, err := open(path, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// mustCreate creates a writer of format ("npz" or "h5"), failing the test on error.
+func mustCreate(t *testing.T, format, path string, opts *WriteOptions) *File {
+	t.Helper()
+	create := CreateNPZ
+	if format == "h5" {
+		create = CreateH5
+	}
+	f, err := create(path, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// must fails the test on an error.
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
 }

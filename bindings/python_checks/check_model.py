@@ -93,14 +93,24 @@ def main():
             if g != w:
                 problems.append("%s: %r, expected %r" % (key, g, w))
             continue
-        if not isinstance(g, np.ndarray):
-            problems.append("%s: %r is not an array" % (key, g))
-        elif g.dtype.newbyteorder("<") != w.dtype or g.shape != w.shape:
-            problems.append("%s: %s %s, expected %s %s" % (key, g.dtype.str, g.shape, w.dtype.str, w.shape))
-        elif not np.array_equal(g, w):
-            problems.append("%s: values differ:\n%s\nexpected\n%s" % (key, g, w))
-        else:
-            print("ok %-28s %s %s" % (key, g.dtype.str, g.shape))
+        compare_array(key, g, w, problems)
+    finish(problems)
+
+
+def compare_array(key, g, w, problems, exact_byteorder=False):
+    """Appends to problems what differs between the array read (g) and the expected one (w)."""
+    dtype = g.dtype if exact_byteorder or not isinstance(g, np.ndarray) else g.dtype.newbyteorder("<")
+    if not isinstance(g, np.ndarray):
+        problems.append("%s: %r is not an array" % (key, g))
+    elif dtype != w.dtype or g.shape != w.shape:
+        problems.append("%s: %s %s, expected %s %s" % (key, g.dtype.str, g.shape, w.dtype.str, w.shape))
+    elif not np.array_equal(g, w):
+        problems.append("%s: values differ:\n%s\nexpected\n%s" % (key, g, w))
+    else:
+        print("ok %-28s %s %s" % (key, g.dtype.str, g.shape))
+
+
+def finish(problems):
     for p in problems:
         print("FAIL " + p)
     sys.exit(1 if problems else 0)

@@ -60,15 +60,22 @@ impl Error {
     }
     /// An error raised by the binding itself before calling the library (e.g. a NUL in a key).
     pub(crate) fn invalid(message: impl Into<String>) -> Error {
-        Error { code: sys::SER_EINVAL, message: message.into() }
+        Error::new(sys::SER_EINVAL, message)
+    }
+    /// An error with the library's `code` found by the binding (e.g. a view of the wrong dtype).
+    pub(crate) fn new(code: c_int, message: impl Into<String>) -> Error {
+        Error { code, message: message.into() }
+    }
+    /// The library's static text for a code (`ser_strerror`).
+    pub(crate) fn strerror(code: c_int) -> String {
+        // SAFETY: ser_strerror returns static text for every code, never NULL.
+        unsafe { CStr::from_ptr(sys::ser_strerror(code)) }.to_string_lossy().into_owned()
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // SAFETY: ser_strerror returns static text for every code, never NULL.
-        let text = unsafe { CStr::from_ptr(sys::ser_strerror(self.code)) };
-        write!(f, "{} ({}, code {})", self.message, text.to_string_lossy(), self.code)
+        write!(f, "{} ({}, code {})", self.message, Error::strerror(self.code), self.code)
     }
 }
 

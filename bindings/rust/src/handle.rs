@@ -110,75 +110,6 @@ impl Outcome {
     }
 }
 
-/// How a read may convert the file's dtype to the requested one (`ser_cast`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Cast {
-    /// dtypes must be equal (byte order and memory order are always converted)
-    #[default]
-    No,
-    /// numpy `can_cast(..., 'safe')`
-    Safe,
-    /// numpy `'same_kind'`, what Chainer's `numpy.copyto` allows
-    SameKind,
-}
-
-/// Options for opening a file for reading (Chainer's `load_npz(path=, strict=, ignore_names=)`).
-#[derive(Debug, Clone)]
-pub struct ReadOptions {
-    /// A missing key is an error (true, the default) or leaves the target alone.
-    pub strict: bool,
-    pub cast: Cast,
-    /// Raw key prefix, as Chainer's `path` argument (e.g. `"updater/model:main/"`).
-    pub path: String,
-    /// Full keys to skip.
-    pub ignore_names: Vec<String>,
-}
-
-impl Default for ReadOptions {
-    fn default() -> Self {
-        ReadOptions { strict: true, cast: Cast::No, path: String::new(), ignore_names: Vec::new() }
-    }
-}
-
-/// Options for creating a file.
-#[derive(Debug, Clone)]
-pub struct WriteOptions {
-    /// Compress (the default) or store.
-    pub compress: bool,
-    /// Deflate level 0-9; `None` is the backend's default.
-    pub level: Option<u32>,
-    /// Worker threads for compression; 0 is one per core.
-    pub threads: u32,
-}
-
-impl Default for WriteOptions {
-    fn default() -> Self {
-        WriteOptions { compress: true, level: None, threads: 0 }
-    }
-}
-
-pub(crate) fn default_options() -> sys::ser_options {
-    let mut o = std::mem::MaybeUninit::<sys::ser_options>::uninit();
-    // SAFETY: ser_options_init fills every field.
-    unsafe {
-        sys::ser_options_init(o.as_mut_ptr(), sys::SER_OPTIONS_VERSION);
-        o.assume_init()
-    }
-}
-
-impl WriteOptions {
-    pub(crate) fn raw(&self) -> Result<sys::ser_options> {
-        let mut o = default_options();
-        o.compress = self.compress as i32;
-        o.compression_level = match self.level {
-            None => -1,
-            Some(l) => i32::try_from(l).map_err(|_| Error::invalid("compression level too large"))?,
-        };
-        o.threads = i32::try_from(self.threads).map_err(|_| Error::invalid("too many threads"))?;
-        Ok(o)
-    }
-}
-
 /// What a file holds under a key, without its data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArrayInfo {
@@ -218,6 +149,8 @@ macro_rules! handle_family {
         $(#[$rm])*
         pub struct $root {
             group: $group,
+            // Dropped after the handle: the library may call into it until the handle is released.
+            _keep: crate::options::Keep,
         }
 
         // SAFETY: a root and everything reachable from it are used by one thread at a time: the
@@ -250,13 +183,13 @@ macro_rules! handle_family {
         }
 
         impl $root {
-            fn from_raw(raw: crate::handle::Raw) -> $root {
-                $root { group: $group { raw } }
+            fn from_raw(raw: crate::handle::Raw, keep: crate::options::Keep) -> $root {
+                $root { group: $group { raw }, _keep: keep }
             }
         }
 
         impl $group {
-            fn h(&self) -> *mut crate::sys::ser_handle {
+            pub(crate) fn h(&self) -> *mut crate::sys::ser_handle {
                 self.raw.ptr()
             }
 

@@ -20,23 +20,43 @@
 //! Chainer's `serializer["name"]`) borrow their parent. Roots are `Send`, nothing is `Sync`.
 //! Errors carry the library's code and message ([`Error`]).
 
+mod batch;
 mod element;
 mod error;
 mod handle;
+mod options;
 mod reader;
 pub mod sys;
+mod view;
 mod writer;
 
+pub use batch::ReadRequest;
 pub use element::{DType, Element};
 pub use error::{Error, ErrorKind, Result};
-pub use handle::{ArrayInfo, Cast, Outcome, ReadOptions, WriteOptions};
+pub use handle::{ArrayInfo, Outcome};
+pub use options::{Cast, IgnoreFn, Limits, ReadOptions, WriteOptions};
 pub use reader::{Array, Reader, ReaderChild, ReaderGroup};
+pub use view::{ByteView, View};
 pub use writer::{Writer, WriterChild, WriterGroup};
 
 /// The library's runtime version ("0.1.0").
 pub fn version() -> String {
     // SAFETY: static string.
     unsafe { std::ffi::CStr::from_ptr(sys::ser_version_string()) }.to_string_lossy().into_owned()
+}
+
+/// The library's runtime version as (major, minor, patch).
+pub fn version_parts() -> (u32, u32, u32) {
+    // SAFETY: no arguments; the values are never negative.
+    unsafe {
+        (sys::ser_version_major() as u32, sys::ser_version_minor() as u32, sys::ser_version_patch() as u32)
+    }
+}
+
+/// The library's runtime version as one number: major * 10000 + minor * 100 + patch.
+pub fn version_number() -> u32 {
+    // SAFETY: no arguments.
+    unsafe { sys::ser_version_number() as u32 }
 }
 
 /// Holds libchainerser's process-wide HDF5 lock (see `ser_h5_lock`): take it around your own

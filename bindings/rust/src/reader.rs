@@ -1,10 +1,11 @@
-use std::ffi::{CStr, CString};
+use std::ffi::CStr;
 use std::os::raw::{c_char, c_int, c_void};
 use std::path::Path;
 use std::ptr;
 
 use crate::error::{check, Result};
-use crate::handle::{default_options, handle_family, key, shape_i64, ArrayInfo, Outcome, Raw, ReadOptions};
+use crate::handle::{handle_family, key, shape_i64, ArrayInfo, Outcome, Raw};
+use crate::options::ReadOptions;
 use crate::{sys, DType, Element};
 
 /// An n-d array read from a file: the shape in numpy order and the elements in C order.
@@ -23,6 +24,19 @@ handle_family!(
     /// `deserializer["name"]`; dereferences to [`ReaderGroup`].
     ReaderChild
 );
+
+/// `ser_get_array_slab` and `ser_h5_get_array`.
+type SlabFn = unsafe extern "C" fn(
+    *mut i32,
+    *mut sys::ser_handle,
+    *const c_char,
+    i32,
+    i32,
+    *const i64,
+    *const i64,
+    *mut c_void,
+    usize,
+) -> c_int;
 
 type OpenFn =
     unsafe extern "C" fn(*mut *mut sys::ser_handle, *const c_char, i32, *const sys::ser_options) -> i32;
@@ -44,18 +58,10 @@ impl Reader {
     }
 
     fn open(open: OpenFn, path: &Path, opts: &ReadOptions) -> Result<Reader> {
-        let prefix = key(&opts.path)?;
-        let ignore: Vec<CString> = opts.ignore_names.iter().map(|k| key(k)).collect::<Result<_>>()?;
-        let ignore_ptrs: Vec<*const c_char> = ignore.iter().map(|k| k.as_ptr()).collect();
-        let mut o = default_options();
-        o.strict = opts.strict as i32;
-        o.cast = opts.cast as i32;
-        o.path = prefix.as_ptr();
-        o.ignore_names = if ignore_ptrs.is_empty() { ptr::null() } else { ignore_ptrs.as_ptr() };
-        o.ignore_count = ignore_ptrs.len();
-        // The library copies the prefix and the names during the call.
-        let raw = Raw::open(open, path, sys::SER_READ, &o)?;
-        Ok(Reader::from_raw(raw))
+        let raw_opts = opts.raw()?;
+        // The library copies the prefix and the names during the call; the predicate stays.
+        let raw = Raw::open(open, path, sys::SER_READ, &raw_opts.opts)?;
+        Ok(Reader::from_raw(raw, raw_opts.keep))
     }
 
     /// Releases the file, reporting any error (for a reader there is nothing to commit; dropping
@@ -104,60 +110,92 @@ impl ReaderGroup {
     /// `shape` (numpy order) and `out` holds the elements in C order. The outcome tells whether
     /// the buffer was filled (it is left alone for None, or a skipped key).
     pub fn read_into<T: Element>(&self, k: &str, shape: &[usize], out: &mut [T]) -> Result<Outcome> {
+        self.get_array(k, T::DTYPE, shape, out)
+    }
+
+    /// `ser_get_array` into `out`, whose elements hold `dtype` (a `u8` buffer for bools).
+    fn get_array<S>(&self, k: &str, dtype: DType, shape: &[usize], out: &mut [S]) -> Result<Outcome> {
         let shape = shape_i64(shape)?;
-        self.fill(k, out, |oc, h, k, dtype, buf, size| unsafe {
+        self.fill(k, dtype, out, |oc, h, k, dtype, buf, size| unsafe {
             sys::ser_get_array(oc, h, k, dtype, shape.len() as i32, shape.as_ptr(), buf, size)
         })
     }
 
     /// Runs a read that fills `out` (ser_get_array or a variant) and returns its outcome.
-    fn fill<T: Element>(
-        &self, k: &str, out: &mut [T],
+    fn fill<S>(
+        &self, k: &str, dtype: DType, out: &mut [S],
         read: impl FnOnce(*mut i32, *mut sys::ser_handle, *const c_char, i32, *mut c_void, usize) -> c_int,
     ) -> Result<Outcome> {
         let k = key(k)?;
         let mut outcome = 0i32;
         let (buf, size) = (out.as_mut_ptr() as *mut c_void, std::mem::size_of_val(out));
-        check(read(&mut outcome, self.h(), k.as_ptr(), T::DTYPE.to_raw(), buf, size))?;
+        check(read(&mut outcome, self.h(), k.as_ptr(), dtype.to_raw(), buf, size))?;
         Ok(Outcome::from_raw(outcome))
     }
 
     /// Reads a whole array with its stored shape; `None` when the file holds None (or the key was
     /// skipped). The stored dtype must be `T` (or castable under the reader's [`crate::Cast`]).
     pub fn read<T: Element>(&self, k: &str) -> Result<Option<Array<T>>> {
+        self.read_whole(k, T::DTYPE)
+    }
+
+    /// `read` for elements of `dtype` held in `S`.
+    fn read_whole<S: Copy + Default>(&self, k: &str, dtype: DType) -> Result<Option<Array<S>>> {
         let info = self.info(k)?;
         if info.dtype == DType::None {
             return Ok(None);
         }
-        let mut data = vec![T::default(); info.count];
-        match self.read_into(k, &info.shape, &mut data)? {
+        let mut data = vec![S::default(); info.count];
+        match self.get_array(k, dtype, &info.shape, &mut data)? {
             Outcome::Loaded => Ok(Some(Array { shape: info.shape, data })),
             _ => Ok(None),
         }
     }
 
-    /// Reads the hyperslab `offset .. offset + count` of an HDF5 dataset into `out` (C order,
-    /// `count` elements per dimension). Needs the library's `chainerser/hdf5.h`.
-    #[cfg(chainerser_h5_slab)]
+    /// Reads a bool array (numpy `|b1`) with its stored shape; `None` for None or a skipped key.
+    /// Any non-zero byte in the file reads as `true`.
+    pub fn read_bools(&self, k: &str) -> Result<Option<Array<bool>>> {
+        Ok(self.read_whole::<u8>(k, DType::Bool)?.map(|a| Array { shape: a.shape, data: to_bools(&a.data) }))
+    }
+
+    /// [`ReaderGroup::read_into`] for a bool array; `out` is left alone unless the outcome is
+    /// `Loaded`.
+    pub fn read_bools_into(&self, k: &str, shape: &[usize], out: &mut [bool]) -> Result<Outcome> {
+        let mut bytes = vec![0u8; out.len()];
+        let outcome = self.get_array(k, DType::Bool, shape, &mut bytes)?;
+        if outcome == Outcome::Loaded {
+            out.copy_from_slice(&to_bools(&bytes));
+        }
+        Ok(outcome)
+    }
+
+    /// Reads the block `offset .. offset + count` of an entry (NPZ or HDF5) into `out`, which
+    /// holds `count` elements per dimension in C order (`ser_get_array_slab`). Only the chunks
+    /// the block overlaps are read from an HDF5 file, only its bytes from a stored NPZ member.
     pub fn read_slab<T: Element>(
         &self, k: &str, offset: &[usize], count: &[usize], out: &mut [T],
     ) -> Result<Outcome> {
-        let (offset, count) = (shape_i64(offset)?, shape_i64(count)?);
+        self.slab(sys::ser_get_array_slab, k, offset, count, out)
+    }
+
+    /// [`ReaderGroup::read_slab`] through the HDF5-only `ser_h5_get_array` (an NPZ reader is
+    /// an invalid argument). Needs the library's `chainerser/hdf5.h`.
+    #[cfg(chainerser_h5_slab)]
+    pub fn read_h5_slab<T: Element>(
+        &self, k: &str, offset: &[usize], count: &[usize], out: &mut [T],
+    ) -> Result<Outcome> {
+        self.slab(sys::ser_h5_get_array, k, offset, count, out)
+    }
+
+    fn slab<T: Element>(
+        &self, read: SlabFn, k: &str, offset: &[usize], count: &[usize], out: &mut [T],
+    ) -> Result<Outcome> {
         if offset.len() != count.len() {
             return Err(crate::Error::invalid("offset and count differ in length"));
         }
-        self.fill(k, out, |oc, h, k, dtype, buf, size| unsafe {
-            sys::ser_h5_get_array(
-                oc,
-                h,
-                k,
-                dtype,
-                count.len() as i32,
-                offset.as_ptr(),
-                count.as_ptr(),
-                buf,
-                size,
-            )
+        let (offset, count) = (shape_i64(offset)?, shape_i64(count)?);
+        self.fill(k, T::DTYPE, out, |oc, h, k, dtype, buf, size| unsafe {
+            read(oc, h, k, dtype, count.len() as i32, offset.as_ptr(), count.as_ptr(), buf, size)
         })
     }
 
@@ -212,4 +250,8 @@ impl ReaderGroup {
             .map_err(|_| crate::Error::invalid("string not NUL-terminated"))?;
         Ok(Some(text.to_string_lossy().into_owned()))
     }
+}
+
+fn to_bools(bytes: &[u8]) -> Vec<bool> {
+    bytes.iter().map(|&b| b != 0).collect()
 }

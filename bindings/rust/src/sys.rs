@@ -68,7 +68,24 @@ pub struct ser_array_info {
     pub nbytes: u64,
 }
 
+/// One read of a `ser_get_arrays` batch.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct ser_get_request {
+    pub key: *const c_char,
+    pub dtype: i32,
+    pub ndim: i32,
+    pub shape: *const i64,
+    pub buf: *mut c_void,
+    pub bufsize: usize,
+    pub status: i32,
+    pub outcome: i32,
+}
+
 extern "C" {
+    pub fn ser_version_major() -> c_int;
+    pub fn ser_version_minor() -> c_int;
+    pub fn ser_version_patch() -> c_int;
     pub fn ser_version_string() -> *const c_char;
     pub fn ser_version_number() -> c_int;
     pub fn ser_errmsg() -> *const c_char;
@@ -111,6 +128,11 @@ extern "C" {
         out_outcome: *mut i32, h: *mut ser_handle, key: *const c_char, dtype: i32, ndim: i32,
         shape: *const i64, buf: *mut c_void, bufsize: usize,
     ) -> c_int;
+    pub fn ser_get_array_slab(
+        out_outcome: *mut i32, h: *mut ser_handle, key: *const c_char, dtype: i32, ndim: i32,
+        offset: *const i64, count: *const i64, buf: *mut c_void, bufsize: usize,
+    ) -> c_int;
+    pub fn ser_get_arrays(h: *mut ser_handle, requests: *mut ser_get_request, count: usize) -> c_int;
     pub fn ser_get_int64(
         out: *mut i64, out_outcome: *mut i32, h: *mut ser_handle, key: *const c_char,
     ) -> c_int;
@@ -127,6 +149,11 @@ extern "C" {
 
     pub fn ser_copy_entry(dst: *mut ser_handle, src: *mut ser_handle, key: *const c_char) -> c_int;
     pub fn ser_copy_all(dst: *mut ser_handle, src: *mut ser_handle) -> c_int;
+
+    // chainerser/npz.h
+    pub fn ser_npz_view(
+        out: *mut *const c_void, out_info: *mut ser_array_info, h: *mut ser_handle, key: *const c_char,
+    ) -> c_int;
 }
 
 // `chainerser/hdf5.h`: present only when the library's header declares it (see build.rs).

@@ -2,8 +2,9 @@ use std::os::raw::c_void;
 use std::path::Path;
 
 use crate::error::{c_string, check, Result};
-use crate::handle::{handle_family, key, shape_i64, Raw, WriteOptions};
-use crate::{sys, Element};
+use crate::handle::{handle_family, key, shape_i64, Raw};
+use crate::options::WriteOptions;
+use crate::{sys, DType, Element, ReaderGroup};
 
 handle_family!(
     /// A checkpoint being written (the root). Every write method lives on [`WriterGroup`], which
@@ -26,7 +27,7 @@ impl Writer {
     }
     pub fn create_npz_with(path: impl AsRef<Path>, opts: &WriteOptions) -> Result<Writer> {
         let raw = Raw::open(sys::ser_npz_open, path.as_ref(), sys::SER_WRITE, &opts.raw()?)?;
-        Ok(Writer::from_raw(raw))
+        Ok(Writer::from_raw(raw, None))
     }
     /// Starts an HDF5 file (Chainer's `save_hdf5` layout).
     pub fn create_h5(path: impl AsRef<Path>) -> Result<Writer> {
@@ -34,7 +35,7 @@ impl Writer {
     }
     pub fn create_h5_with(path: impl AsRef<Path>, opts: &WriteOptions) -> Result<Writer> {
         let raw = Raw::open(sys::ser_h5_open, path.as_ref(), sys::SER_WRITE, &opts.raw()?)?;
-        Ok(Writer::from_raw(raw))
+        Ok(Writer::from_raw(raw, None))
     }
 
     /// Commits the file: it replaces any old one atomically. The writer is gone either way.
@@ -50,13 +51,22 @@ impl WriterGroup {
     /// Writes an array: `shape` in numpy order, `data` in C order (row-major); the element count
     /// must match. The data is copied before the call returns.
     pub fn write<T: Element>(&self, k: &str, shape: &[usize], data: &[T]) -> Result<()> {
+        self.put(k, T::DTYPE, shape, data)
+    }
+
+    /// Writes a bool array (numpy `|b1`), shape and order as [`WriterGroup::write`].
+    pub fn write_bools(&self, k: &str, shape: &[usize], data: &[bool]) -> Result<()> {
+        self.put(k, DType::Bool, shape, data) // a Rust bool is one byte, 0 or 1: numpy's layout
+    }
+
+    fn put<S>(&self, k: &str, dtype: DType, shape: &[usize], data: &[S]) -> Result<()> {
         let k = key(k)?;
         let shape = shape_i64(shape)?;
         check(unsafe {
             sys::ser_put_array(
                 self.h(),
                 k.as_ptr(),
-                T::DTYPE.to_raw(),
+                dtype.to_raw(),
                 shape.len() as i32,
                 shape.as_ptr(),
                 data.as_ptr() as *const c_void,
@@ -107,5 +117,17 @@ impl WriterGroup {
         check(unsafe {
             sys::ser_put_bytes(self.h(), k.as_ptr(), value.as_ptr() as *const c_void, value.len())
         })
+    }
+
+    /// Copies the entry `k` of `src` to the same key here (e.g. NPZ to HDF5), keeping dtype, byte
+    /// order, shape, None and strings (`ser_copy_entry`).
+    pub fn copy_entry(&self, src: &ReaderGroup, k: &str) -> Result<()> {
+        let k = key(k)?;
+        check(unsafe { sys::ser_copy_entry(self.h(), src.h(), k.as_ptr()) })
+    }
+
+    /// Copies every entry under `src`'s prefix here, losslessly (`ser_copy_all`).
+    pub fn copy_all(&self, src: &ReaderGroup) -> Result<()> {
+        check(unsafe { sys::ser_copy_all(self.h(), src.h()) })
     }
 }

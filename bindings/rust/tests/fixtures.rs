@@ -56,6 +56,16 @@ fn h5_hyperslab_equals_the_slice_of_the_full_array() {
     assert_eq!(slab, want);
     let err = r.read_slab("head/0/W", &[4, 50], &[2, 10], &mut slab).unwrap_err();
     assert!(err.code() < 0 && !err.message().is_empty(), "{err}");
+    // The HDF5-only call reads the same block, and refuses an NPZ reader.
+    let mut h5_slab = vec![0f32; 2 * 10];
+    assert_eq!(
+        r.read_h5_slab("head/0/W", &[1, 20], &[2, 10], &mut h5_slab).unwrap(),
+        chainerser::Outcome::Loaded
+    );
+    assert_eq!(h5_slab, want);
+    let npz = Reader::open_npz(data("mlp.npz")).unwrap();
+    let err = npz.read_h5_slab("l1/W", &[0, 0], &[1, 1], &mut slab[..1]).unwrap_err();
+    assert_eq!(err.kind(), chainerser::ErrorKind::InvalidArgument, "{err}");
 }
 
 #[cfg(chainerser_h5_slab)]

@@ -15,6 +15,15 @@ fn round_trip(create: fn(&Path) -> Result<Writer>, open: fn(&Path) -> Result<Rea
     python_check("check_model.py", &[format, path.to_str().unwrap()]);
 }
 
+/// The model written as a compressed NPZ at a fresh path.
+fn model_npz(name: &str) -> std::path::PathBuf {
+    let path = temp(name);
+    let w = Writer::create_npz(&path).unwrap();
+    write_model(&w).unwrap();
+    w.close().unwrap();
+    path
+}
+
 #[test]
 fn npz_model_round_trip_checked_by_numpy() {
     let _serial = serial();
@@ -30,10 +39,7 @@ fn h5_model_round_trip_checked_by_h5py() {
 #[test]
 fn npz_to_h5_through_the_binding_keeps_every_entry() {
     let _serial = serial();
-    let npz = temp("copy.npz");
-    let w = Writer::create_npz(&npz).unwrap();
-    write_model(&w).unwrap();
-    w.close().unwrap();
+    let npz = model_npz("copy.npz");
     // Read from NPZ, write to HDF5 with the typed calls (not ser_copy_all).
     let r = Reader::open_npz(&npz).unwrap();
     let h5 = temp("copy.h5");
@@ -64,12 +70,39 @@ fn npz_to_h5_through_the_binding_keeps_every_entry() {
 }
 
 #[test]
+fn copy_all_and_copy_entry_through_the_library() {
+    let _serial = serial();
+    let npz = model_npz("copy-src.npz");
+    let r = Reader::open_npz(&npz).unwrap();
+
+    let h5 = temp("copy-all.h5");
+    let w = Writer::create_h5(&h5).unwrap();
+    w.copy_all(&r).unwrap();
+    w.close().unwrap();
+    python_check("check_model.py", &["h5", h5.to_str().unwrap()]);
+
+    let one = temp("copy-entry.npz");
+    let w = Writer::create_npz(&one).unwrap();
+    w.copy_entry(&r, "predictor/l1/W").unwrap();
+    // Through children: the key is the same relative key under each prefix.
+    w.child("predictor").unwrap().copy_entry(&r.child("predictor").unwrap(), "lazy/W").unwrap();
+    let err = w.copy_entry(&r, "predictor/l9/W").unwrap_err();
+    assert!(err.kind() == chainerser::ErrorKind::NotFound && err.message().contains("l9/W"), "{err}");
+    w.copy_entry(&r, "updater/iteration").unwrap();
+    let err = w.copy_entry(&r, "updater/iteration").unwrap_err();
+    assert_eq!(err.kind(), chainerser::ErrorKind::Exists, "{err}");
+    w.close().unwrap();
+    let c = Reader::open_npz(&one).unwrap();
+    assert_eq!(c.keys().unwrap(), ["predictor/l1/W", "predictor/lazy/W", "updater/iteration"]);
+    assert_eq!(c.read::<f32>("predictor/l1/W").unwrap().unwrap().data, l1_w());
+    assert!(c.is_none("predictor/lazy/W").unwrap());
+    assert_eq!(c.read_i64("updater/iteration").unwrap(), Some(1000));
+}
+
+#[test]
 fn dropped_writer_discards_and_keeps_the_old_file() {
     let _serial = serial();
-    let path = temp("dropped.npz");
-    let w = Writer::create_npz(&path).unwrap();
-    write_model(&w).unwrap();
-    w.close().unwrap();
+    let path = model_npz("dropped.npz");
     let before = std::fs::read(&path).unwrap();
     {
         let w = Writer::create_npz(&path).unwrap();

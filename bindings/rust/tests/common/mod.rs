@@ -196,3 +196,44 @@ pub fn compare_with_python(path: &std::path::Path, r: &Reader) {
         assert!((sum - d.sum).abs() <= 1e-9 * d.sum.abs().max(1.0), "{}: sum {sum} vs {}", d.key, d.sum);
     }
 }
+
+/// Writes python_checks/make_fixture.py's NumPy-made NPZ (big-endian, Fortran order, bool) at `name`.
+pub fn numpy_fixture(name: &str) -> PathBuf {
+    let path = temp(name);
+    python_check("make_fixture.py", &[path.to_str().unwrap()]);
+    path
+}
+
+/// Has NumPy/h5py check entries (python_checks/check_entries.py): (key, descr, shape, values).
+pub fn check_entries(format: &str, path: &std::path::Path, entries: &[(&str, &str, &[usize], String)]) {
+    let spec: Vec<String> = entries
+        .iter()
+        .map(|(k, descr, shape, values)| {
+            format!("\"{k}\": {{\"descr\": \"{descr}\", \"shape\": {shape:?}, \"values\": [{values}]}}")
+        })
+        .collect();
+    python_check("check_entries.py", &[format, path.to_str().unwrap(), &format!("{{{}}}", spec.join(", "))]);
+}
+
+/// Joins values for check_entries' JSON lists.
+pub fn json_list<T: std::fmt::Display>(values: &[T]) -> String {
+    values.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// Creates a writer of `format` ("npz" or "h5").
+pub fn create(format: &str, path: &std::path::Path, opts: &chainerser::WriteOptions) -> chainerser::Writer {
+    match format {
+        "npz" => chainerser::Writer::create_npz_with(path, opts),
+        _ => chainerser::Writer::create_h5_with(path, opts),
+    }
+    .unwrap()
+}
+
+/// Opens a reader of `format` ("npz" or "h5").
+pub fn open(format: &str, path: &std::path::Path, opts: &chainerser::ReadOptions) -> Reader {
+    match format {
+        "npz" => Reader::open_npz_with(path, opts),
+        _ => Reader::open_h5_with(path, opts),
+    }
+    .unwrap()
+}
