@@ -53,8 +53,11 @@ void require(bool ok, const char *what);
 AbstractSerializer &writer_of(ser_handle *h);
 AbstractDeserializer &reader_of(ser_handle *h);
 
-// The block read of ser_get_array_slab and ser_h5_get_array, arguments checked.
+// A ::ser_order argument: true for SER_ORDER_F; SER_EINVAL for any other value than the two.
+bool is_fortran_order(int32_t order);
+
+// The block read of ser_get_array_slab(_ex) and ser_h5_get_array, arguments checked.
 ser_outcome load_slab(AbstractDeserializer &r, const char *key, int32_t dtype, int32_t ndim, const int64_t *offset,
-                      const int64_t *count, void *buf, size_t bufsize);
+                      const int64_t *count, int32_t order, void *buf, size_t bufsize);
 
 }  // namespace chainerser::core

@@ -25,7 +25,7 @@ extern "C" {
 int ser_h5_get_array(int32_t *out_outcome, ser_handle *h, const char *key, int32_t dtype, int32_t ndim,
                      const int64_t *offset, const int64_t *count, void *buf, size_t bufsize) noexcept {
     return guarded([&] {
-        const ser_outcome o = load_slab(hdf5_reader_of(h), key, dtype, ndim, offset, count, buf, bufsize);
+        const ser_outcome o = load_slab(hdf5_reader_of(h), key, dtype, ndim, offset, count, SER_ORDER_C, buf, bufsize);
         if (out_outcome) *out_outcome = o;
     });
 }

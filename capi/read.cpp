@@ -11,10 +11,10 @@ void set_outcome(int32_t *out, ser_outcome o) {
     if (out) *out = o;
 }
 
-TargetBuffer target_of(int32_t dtype, int32_t ndim, const int64_t *shape, void *buf, size_t bufsize) {
+TargetBuffer target_of(int32_t dtype, int32_t ndim, const int64_t *shape, bool fortran, void *buf, size_t bufsize) {
     require(ndim >= 0 && ndim <= SER_MAX_NDIM, "ndim must be in 0-32");
     require(ndim == 0 || shape != nullptr, "shape is NULL");
-    return TargetBuffer{ser_dtype(dtype_info(dtype).id), std::vector<int64_t>(shape, shape + ndim), buf, bufsize};
+    return TargetBuffer{ser_dtype(dtype_info(dtype).id), std::vector<int64_t>(shape, shape + ndim), buf, bufsize, fortran};
 }
 
 // The scalar getters: the core applies Chainer's rule for the target type.
@@ -30,13 +30,21 @@ int get_scalar(T *out, int32_t *out_outcome, ser_handle *h, const char *key, Loa
 
 }  // namespace
 
+bool chainerser::core::is_fortran_order(int32_t order) {
+    if (order != SER_ORDER_C && order != SER_ORDER_F)
+        fail(SER_EINVAL, "order must be SER_ORDER_C (0) or SER_ORDER_F (1), not " + std::to_string(order));
+    return order == SER_ORDER_F;
+}
+
 ser_outcome chainerser::core::load_slab(AbstractDeserializer &r, const char *key, int32_t dtype, int32_t ndim,
-                                        const int64_t *offset, const int64_t *count, void *buf, size_t bufsize) {
+                                        const int64_t *offset, const int64_t *count, int32_t order, void *buf,
+                                        size_t bufsize) {
+    const bool fortran = is_fortran_order(order);
     require(key != nullptr, "key is NULL");
     require(ndim >= 0 && ndim <= SER_MAX_NDIM, "ndim must be in 0-32");
     require(ndim == 0 || offset != nullptr, "offset is NULL");
     require(ndim == 0 || count != nullptr, "count is NULL");
-    TargetBuffer t{ser_dtype(dtype_info(dtype).id), std::vector<int64_t>(count, count + ndim), buf, bufsize};
+    TargetBuffer t{ser_dtype(dtype_info(dtype).id), std::vector<int64_t>(count, count + ndim), buf, bufsize, fortran};
     return r.load_block(key, std::vector<int64_t>(offset, offset + ndim), t);
 }
 
@@ -82,22 +90,39 @@ int ser_key_at(const char **out, ser_handle *h, size_t index) noexcept {
 
 int ser_get_array(int32_t *out_outcome, ser_handle *h, const char *key, int32_t dtype, int32_t ndim,
                   const int64_t *shape, void *buf, size_t bufsize) noexcept {
+    return ser_get_array_ex(out_outcome, h, key, dtype, ndim, shape, SER_ORDER_C, buf, bufsize);
+}
+
+int ser_get_array_ex(int32_t *out_outcome, ser_handle *h, const char *key, int32_t dtype, int32_t ndim,
+                     const int64_t *shape, int32_t order, void *buf, size_t bufsize) noexcept {
     return guarded([&] {
+        const bool fortran = is_fortran_order(order);
         AbstractDeserializer &r = reader_of(h);
         require(key != nullptr, "key is NULL");
-        set_outcome(out_outcome, r.load(key, target_of(dtype, ndim, shape, buf, bufsize)));
+        set_outcome(out_outcome, r.load(key, target_of(dtype, ndim, shape, fortran, buf, bufsize)));
     });
 }
 
 int ser_get_array_slab(int32_t *out_outcome, ser_handle *h, const char *key, int32_t dtype, int32_t ndim,
                        const int64_t *offset, const int64_t *count, void *buf, size_t bufsize) noexcept {
+    return ser_get_array_slab_ex(out_outcome, h, key, dtype, ndim, offset, count, SER_ORDER_C, buf, bufsize);
+}
+
+int ser_get_array_slab_ex(int32_t *out_outcome, ser_handle *h, const char *key, int32_t dtype, int32_t ndim,
+                          const int64_t *offset, const int64_t *count, int32_t order, void *buf,
+                          size_t bufsize) noexcept {
     return guarded([&] {
-        set_outcome(out_outcome, load_slab(reader_of(h), key, dtype, ndim, offset, count, buf, bufsize));
+        set_outcome(out_outcome, load_slab(reader_of(h), key, dtype, ndim, offset, count, order, buf, bufsize));
     });
 }
 
 int ser_get_arrays(ser_handle *h, ser_get_request *requests, size_t count) noexcept {
+    return ser_get_arrays_ex(h, requests, count, SER_ORDER_C);
+}
+
+int ser_get_arrays_ex(ser_handle *h, ser_get_request *requests, size_t count, int32_t order) noexcept {
     return guarded([&] {
+        const bool fortran = is_fortran_order(order);
         AbstractDeserializer &r = reader_of(h);
         require(count == 0 || requests != nullptr, "requests is NULL");
         std::vector<AbstractDeserializer::Request> valid;
@@ -109,7 +134,7 @@ int ser_get_arrays(ser_handle *h, ser_get_request *requests, size_t count) noexc
                 require(q.key != nullptr, "request key is NULL");
                 AbstractDeserializer::Request request;
                 request.key = q.key;
-                request.target = target_of(q.dtype, q.ndim, q.shape, q.buf, q.bufsize);
+                request.target = target_of(q.dtype, q.ndim, q.shape, fortran, q.buf, q.bufsize);
                 valid.push_back(std::move(request));
                 index.push_back(i);
             });

@@ -9,15 +9,30 @@
 !>   - put stores the Fortran memory as it is, as a Fortran-ordered npy (fortran_order: True,
 !>     shape (n1, ..., nr)), which is what np.save(np.asfortranarray(a)) writes; HDF5, which only
 !>     knows C order, gets the transposed copy from the library. No copy is made in Fortran.
-!>   - get receives C order from the library (ser_get_array always returns C order) into a
-!>     scratch buffer and transposes it into the Fortran array (reversing the axes).
+!>   - get asks the library for the column-major layout (ser_get_array_ex with SER_ORDER_F):
+!>     a Fortran-ordered npy member is copied or inflated straight into the array, anything
+!>     else is transposed by the library in cache-sized blocks. No scratch copy, no transpose in
+!>     Fortran. get with `offset` reads the block of shape(array) there (ser_get_array_slab_ex).
 !> Rank 0 (scalars) and rank 1 are the same in both orders and need no transposition.
 !>
 !> Errors. Every procedure takes optional `stat` and `errmsg`, as Fortran's own statements take
 !> stat=/errmsg= (or iostat=/iomsg=): with `stat` present, a failure sets it to the library's
 !> negative code (0 on success) and `errmsg`, a character variable of any length, receives the
 !> library's message (unchanged on success); without `stat`, a failure stops the program with
-!> the message (error stop). ser_last_error() returns the message of the last failed call.
+!> the message (error stop). ser_last_error() returns the message of the last failed call (an
+!> argument this module refuses itself, such as an offset of the wrong length, reports SER_EINVAL
+!> through stat/errmsg only). ser_strerror(code) is the static text of a code.
+!>
+!> Element types: real32/real64, complex of both, int8/int16/int32/int64, logical(c_bool) (NumPy
+!> bool, read and written in place) and default logical (converted through a logical(c_bool)
+!> copy, as its storage is 4 bytes). Open options: pass `options` (start from
+!> ser_default_options(), the library's defaults), and `key_path` / `ignore_names` for the
+!> reading prefix and skipped keys. Batched reads: a ser_batch collects arrays (`add`, which
+!> keeps their addresses: pass whole TARGET arrays that live until the read), read at once on the
+!> library's worker threads by `get_batch`. Also: `info` (the stored dtype, byte order, memory
+!> order and shape), `copy_entry` / `copy_all` (to another writer, e.g. NPZ to HDF5),
+!> ser_version_string() / ser_version_number(), and ser_h5_lock() / ser_h5_unlock() for programs
+!> that call HDF5 themselves.
 !>
 !> Ownership. A ser_file is a plain handle: copying the variable copies the handle, not the file.
 !> Close each file exactly once: `close` commits a writer, `discard` abandons it (an open writer
@@ -25,7 +40,7 @@
 !> too (before or after the root, either works), but use them only while the root is open.
 module chainerser
   use, intrinsic :: iso_c_binding
-  use, intrinsic :: iso_fortran_env, only: real32, real64, int8, int32, int64
+  use, intrinsic :: iso_fortran_env, only: real32, real64, int8, int16, int32, int64
   implicit none
   private
 
@@ -35,17 +50,99 @@ module chainerser
                                 SER_ENOMEM = -8, SER_EUNSUPPORTED = -9, SER_EINTERNAL = -10, SER_ELIMIT = -11
   !> Outcomes of a read (ser_outcome): only SER_LOADED changes the array.
   integer, parameter, public :: SER_LOADED = 0, SER_WAS_NONE = 1, SER_SKIP_MISSING = 2, SER_SKIP_IGNORED = 3
+  !> Cast rules of ser_options%cast (ser_cast).
+  integer(c_int32_t), parameter, public :: SER_CAST_NO = 0, SER_CAST_SAFE = 1, SER_CAST_SAME_KIND = 2
+  !> Memory orders (ser_order), as in ser_array_info%fortran_order.
+  integer(c_int32_t), parameter, public :: SER_ORDER_C = 0, SER_ORDER_F = 1
+  !> Element types (ser_dtype), as in ser_array_info%dtype.
+  integer(c_int32_t), parameter, public :: SER_BOOL = 1, SER_INT8 = 2, SER_INT16 = 3, SER_INT32 = 4, &
+                                           SER_INT64 = 5, SER_UINT8 = 6, SER_UINT16 = 7, SER_UINT32 = 8, &
+                                           SER_UINT64 = 9, SER_FLOAT16 = 10, SER_FLOAT32 = 11, SER_FLOAT64 = 12, &
+                                           SER_COMPLEX64 = 13, SER_COMPLEX128 = 14, SER_UNICODE = 15, &
+                                           SER_BYTES = 16, SER_NONE = 17
+  !> The ser_options layout this module mirrors (SER_OPTIONS_VERSION).
+  integer(c_int32_t), parameter, public :: SER_OPTIONS_VERSION = 2
 
   integer(c_int32_t), parameter :: MODE_READ = 1, MODE_WRITE = 2
-  integer(c_int32_t), parameter :: DT_INT32 = 4, DT_INT64 = 5, DT_FLOAT32 = 11, DT_FLOAT64 = 12, DT_NONE = 17
   integer(c_int32_t), parameter :: BYTEORDER_LITTLE = 1, BYTEORDER_BIG = 2
   integer, parameter :: MAX_NDIM = 32
 
-  !> ser_array_info (the uint64 fields are read as int64).
-  type, bind(C) :: array_info
+  !> ser_array_info: what a file holds under a key (the uint64 fields are read as int64).
+  type, bind(C), public :: ser_array_info
     integer(c_int32_t) :: dtype = 0, byteorder = 0, fortran_order = 0, ndim = 0
     integer(c_int64_t) :: shape(MAX_NDIM) = 0
     integer(c_int64_t) :: itemsize = 0, count = 0, nbytes = 0
+  end type
+
+  !> ser_options, field for field (unsigned fields as the signed integer of their width;
+  !> tests/options/options_table_check.py compares it with the header). Start from
+  !> ser_default_options(): a zero version is refused. path/ignore_names are simpler to give
+  !> as the key_path/ignore_names arguments of the open calls; ignore_fn takes
+  !> c_funloc of a ser_ignore_fn, called by the library during reads: a variable it changes
+  !> through ignore_ctx must be VOLATILE where the program reads it (the compiler cannot see
+  !> the call).
+  type, bind(C), public :: ser_options
+    integer(c_int32_t) :: version = 0
+    integer(c_int32_t) :: compress = 0
+    integer(c_int32_t) :: compression_level = 0
+    integer(c_int32_t) :: threads = 0
+    integer(c_int32_t) :: strict = 0
+    integer(c_int32_t) :: cast = 0
+    type(c_ptr) :: path = c_null_ptr
+    type(c_ptr) :: ignore_names = c_null_ptr
+    integer(c_size_t) :: ignore_count = 0
+    type(c_funptr) :: ignore_fn = c_null_funptr
+    type(c_ptr) :: ignore_ctx = c_null_ptr
+    integer(c_int64_t) :: max_header_bytes = 0
+    integer(c_int64_t) :: max_entry_bytes = 0
+    integer(c_int32_t) :: align_data = 0
+    integer(c_int64_t) :: max_members = 0
+    integer(c_int32_t) :: max_inflate_ratio = 0
+    integer(c_int64_t) :: max_total_bytes = 0
+  end type
+
+  abstract interface
+    !> ser_options%ignore_fn: return non-zero to skip the full key (ser_c_string(key) reads it).
+    function ser_ignore_fn(key, ctx) bind(C) result(skip)
+      import :: c_ptr, c_int
+      type(c_ptr), value :: key, ctx
+      integer(c_int) :: skip
+    end function
+  end interface
+  public :: ser_ignore_fn
+
+  !> ser_get_request: one read of a batch.
+  type, bind(C) :: get_request
+    type(c_ptr) :: key = c_null_ptr
+    integer(c_int32_t) :: dtype = 0, ndim = 0
+    type(c_ptr) :: shape = c_null_ptr, buf = c_null_ptr
+    integer(c_size_t) :: bufsize = 0
+    integer(c_int32_t) :: status = 0, outcome = 0
+  end type
+
+  !> A read queued in a ser_batch: the key as a C string, the array's address and extents.
+  type :: batch_entry
+    character(kind=c_char), allocatable :: key(:)
+    integer(c_int32_t) :: dtype = 0, ndim = 0
+    integer(c_int64_t) :: shape(MAX_NDIM) = 0
+    type(c_ptr) :: buf = c_null_ptr
+    integer(c_size_t) :: bufsize = 0
+    integer :: status = SER_OK, outcome = SER_SKIP_MISSING
+  end type
+
+  !> Many reads done at once by ser_file%get_batch (ser_get_arrays_ex, on the library's workers).
+  type, public :: ser_batch
+    type(batch_entry), allocatable, private :: entries(:)
+    integer, private :: n = 0
+  contains
+    procedure, private :: add_r32, add_r64, add_c64, add_c128, add_i8, add_i16, add_i32, add_i64, add_b
+    !> call batch%add(key, array): queues a read of key into array (a whole TARGET array that
+    !> lives until get_batch; default logical is not supported, use logical(c_bool)).
+    generic :: add => add_r32, add_r64, add_c64, add_c128, add_i8, add_i16, add_i32, add_i64, add_b
+    procedure :: size => batch_size
+    procedure :: status => batch_status
+    procedure :: outcome => batch_outcome
+    procedure :: clear => batch_clear
   end type
 
   !> An open checkpoint at a key prefix (the root, or a child from `child`).
@@ -56,21 +153,29 @@ module chainerser
     procedure :: close => file_close
     procedure :: discard => file_discard
     procedure :: child => file_child
-    procedure, private :: put_r32, put_r64, put_i32, put_i64
-    procedure, private :: get_r32, get_r64, get_i32, get_i64
-    !> call f%put(key, array [, stat, errmsg]): real32/real64/int32/int64 of any rank (0-32).
-    generic :: put => put_r32, put_r64, put_i32, put_i64
-    !> call f%get(key, array [, outcome, stat, errmsg]): the stored shape must equal shape(array).
-    generic :: get => get_r32, get_r64, get_i32, get_i64
+    procedure, private :: put_r32, put_r64, put_c64, put_c128, put_i8, put_i16, put_i32, put_i64, put_b, put_l
+    procedure, private :: get_r32, get_r64, get_c64, get_c128, get_i8, get_i16, get_i32, get_i64, get_b, get_l
+    !> call f%put(key, array [, stat, errmsg]): any type above, any rank (0-32).
+    generic :: put => put_r32, put_r64, put_c64, put_c128, put_i8, put_i16, put_i32, put_i64, put_b, put_l
+    !> call f%get(key, array [, outcome, stat, errmsg, offset]): the stored shape must equal
+    !> shape(array); with offset (NumPy's 0-based first indices, one per axis) the block of
+    !> shape(array) there is read instead.
+    generic :: get => get_r32, get_r64, get_c64, get_c128, get_i8, get_i16, get_i32, get_i64, get_b, get_l
+    procedure :: get_batch => file_get_batch
     procedure :: put_none => file_put_none
     procedure :: put_string => file_put_string
     procedure :: get_string => file_get_string
     procedure :: has => file_has
     procedure :: is_none => file_is_none
+    procedure :: info => file_info
     procedure :: shape_of => file_shape_of
     procedure :: keys => file_keys
+    procedure :: copy_entry => file_copy_entry
+    procedure :: copy_all => file_copy_all
   end type
 
+  public :: ser_default_options, ser_version_string, ser_version_number, ser_strerror, ser_c_string
+  public :: ser_h5_lock, ser_h5_unlock
   public :: ser_open_npz, ser_create_npz, ser_open_h5, ser_create_h5, ser_last_error
 
   interface
@@ -115,20 +220,11 @@ module chainerser
       type(c_ptr), value :: s
       integer(c_size_t) :: n
     end function
-    function c_put_array(h, key, dtype, ndim, shape, data, nbytes) bind(C, name='ser_put_array') result(rc)
-      import :: c_ptr, c_char, c_int32_t, c_int64_t, c_size_t, c_int
-      type(c_ptr), value :: h, data
-      character(kind=c_char), intent(in) :: key(*)
-      integer(c_int32_t), value :: dtype, ndim
-      integer(c_int64_t), intent(in) :: shape(*)
-      integer(c_size_t), value :: nbytes
-      integer(c_int) :: rc
-    end function
     function c_put_array_ex(h, key, info, data, nbytes) bind(C, name='ser_put_array_ex') result(rc)
-      import :: c_ptr, c_char, c_size_t, c_int, array_info
+      import :: c_ptr, c_char, c_size_t, c_int, ser_array_info
       type(c_ptr), value :: h, data
       character(kind=c_char), intent(in) :: key(*)
-      type(array_info), intent(in) :: info
+      type(ser_array_info), intent(in) :: info
       integer(c_size_t), value :: nbytes
       integer(c_int) :: rc
     end function
@@ -152,8 +248,8 @@ module chainerser
       integer(c_int) :: rc
     end function
     function c_get_info(out, h, key) bind(C, name='ser_get_info') result(rc)
-      import :: c_ptr, c_char, c_int, array_info
-      type(array_info), intent(out) :: out
+      import :: c_ptr, c_char, c_int, ser_array_info
+      type(ser_array_info), intent(out) :: out
       type(c_ptr), value :: h
       character(kind=c_char), intent(in) :: key(*)
       integer(c_int) :: rc
@@ -171,14 +267,72 @@ module chainerser
       integer(c_size_t), value :: index
       integer(c_int) :: rc
     end function
-    function c_get_array(outcome, h, key, dtype, ndim, shape, buf, bufsize) bind(C, name='ser_get_array') result(rc)
+    function c_get_array_ex(outcome, h, key, dtype, ndim, shape, order, buf, bufsize) &
+        bind(C, name='ser_get_array_ex') result(rc)
       import :: c_ptr, c_char, c_int32_t, c_int64_t, c_size_t, c_int
       integer(c_int32_t), intent(out) :: outcome
       type(c_ptr), value :: h, buf
       character(kind=c_char), intent(in) :: key(*)
-      integer(c_int32_t), value :: dtype, ndim
+      integer(c_int32_t), value :: dtype, ndim, order
       integer(c_int64_t), intent(in) :: shape(*)
       integer(c_size_t), value :: bufsize
+      integer(c_int) :: rc
+    end function
+    function c_get_array_slab_ex(outcome, h, key, dtype, ndim, offset, count, order, buf, bufsize) &
+        bind(C, name='ser_get_array_slab_ex') result(rc)
+      import :: c_ptr, c_char, c_int32_t, c_int64_t, c_size_t, c_int
+      integer(c_int32_t), intent(out) :: outcome
+      type(c_ptr), value :: h, buf
+      character(kind=c_char), intent(in) :: key(*)
+      integer(c_int32_t), value :: dtype, ndim, order
+      integer(c_int64_t), intent(in) :: offset(*), count(*)
+      integer(c_size_t), value :: bufsize
+      integer(c_int) :: rc
+    end function
+    function c_get_arrays_ex(h, requests, count, order) bind(C, name='ser_get_arrays_ex') result(rc)
+      import :: c_ptr, c_size_t, c_int32_t, c_int, get_request
+      type(c_ptr), value :: h
+      type(get_request), intent(inout) :: requests(*)
+      integer(c_size_t), value :: count
+      integer(c_int32_t), value :: order
+      integer(c_int) :: rc
+    end function
+    function c_options_init(opts, version) bind(C, name='ser_options_init') result(rc)
+      import :: c_int32_t, c_int, ser_options
+      type(ser_options), intent(inout) :: opts
+      integer(c_int32_t), value :: version
+      integer(c_int) :: rc
+    end function
+    function c_copy_entry(dst, src, key) bind(C, name='ser_copy_entry') result(rc)
+      import :: c_ptr, c_char, c_int
+      type(c_ptr), value :: dst, src
+      character(kind=c_char), intent(in) :: key(*)
+      integer(c_int) :: rc
+    end function
+    function c_copy_all(dst, src) bind(C, name='ser_copy_all') result(rc)
+      import :: c_ptr, c_int
+      type(c_ptr), value :: dst, src
+      integer(c_int) :: rc
+    end function
+    function c_version_string() bind(C, name='ser_version_string') result(p)
+      import :: c_ptr
+      type(c_ptr) :: p
+    end function
+    function c_version_number() bind(C, name='ser_version_number') result(n)
+      import :: c_int
+      integer(c_int) :: n
+    end function
+    function c_strerror(code) bind(C, name='ser_strerror') result(p)
+      import :: c_ptr, c_int
+      integer(c_int), value :: code
+      type(c_ptr) :: p
+    end function
+    function c_h5_lock() bind(C, name='ser_h5_lock') result(rc)
+      import :: c_int
+      integer(c_int) :: rc
+    end function
+    function c_h5_unlock() bind(C, name='ser_h5_unlock') result(rc)
+      import :: c_int
       integer(c_int) :: rc
     end function
     function c_get_string(size, outcome, h, key, buf, bufsize) bind(C, name='ser_get_string') result(rc)
@@ -223,6 +377,46 @@ contains
     msg = fstr(c_errmsg())
   end function
 
+  !> A NUL-terminated C string (e.g. the key an ignore_fn receives) as a Fortran string.
+  function ser_c_string(p) result(s)
+    type(c_ptr), intent(in) :: p
+    character(:), allocatable :: s
+    s = fstr(p)
+  end function
+
+  !> The library's static text for a status code ("not found", ...).
+  function ser_strerror(code) result(text)
+    integer, intent(in) :: code
+    character(:), allocatable :: text
+    text = fstr(c_strerror(int(code, c_int)))
+  end function
+
+  !> The library's version as "major.minor.patch".
+  function ser_version_string() result(version)
+    character(:), allocatable :: version
+    version = fstr(c_version_string())
+  end function
+
+  !> The library's version as major * 10000 + minor * 100 + patch.
+  integer function ser_version_number()
+    ser_version_number = int(c_version_number())
+  end function
+
+  !> Fails with a status of this module's own (a bad argument seen before the library is called),
+  !> through stat/errmsg or error stop as report does.
+  subroutine report_local(rc, msg, stat, errmsg)
+    integer(c_int), intent(in) :: rc
+    character(*), intent(in) :: msg
+    integer, intent(out), optional :: stat
+    character(*), intent(inout), optional :: errmsg
+    if (present(errmsg)) errmsg = msg
+    if (present(stat)) then
+      stat = rc
+    else
+      error stop 'chainerser: ' // msg
+    end if
+  end subroutine
+
   !> Reports rc: through stat/errmsg when stat is present, else error stop on failure. The
   !> message is read at once, before any other library call can clear it.
   subroutine report(rc, stat, errmsg)
@@ -242,56 +436,123 @@ contains
 
   ! ---- opening and closing -----------------------------------------------------------------
 
-  subroutine open_file(f, path, mode, h5, stat, errmsg)
+  !> The library's defaults for every field (ser_options_init): change fields, then pass the
+  !> result as the `options` of an open call.
+  function ser_default_options() result(opts)
+    type(ser_options) :: opts
+    integer(c_int) :: rc
+    rc = c_options_init(opts, SER_OPTIONS_VERSION)
+    if (rc /= SER_OK) error stop 'chainerser: ser_options_init: ' // fstr(c_errmsg())
+  end function
+
+  !> NUL-terminated copies of names, one after the other, and their addresses.
+  subroutine c_string_list(names, chars, ptrs)
+    character(*), intent(in) :: names(:)
+    character(kind=c_char), allocatable, target, intent(out) :: chars(:)
+    type(c_ptr), allocatable, intent(out) :: ptrs(:)
+    integer :: i, j, at
+    allocate (chars(max(1, sum(len_trim(names) + 1))), ptrs(size(names)))
+    at = 1
+    do i = 1, size(names)
+      do j = 1, len_trim(names(i))
+        chars(at + j - 1) = names(i)(j:j)
+      end do
+      chars(at + len_trim(names(i))) = c_null_char
+      ptrs(i) = c_loc(chars(at))
+      at = at + len_trim(names(i)) + 1
+    end do
+  end subroutine
+
+  !> Opens with `options` (default: the library's), the reading prefix key_path and the skipped
+  !> full keys ignore_names (trailing blanks removed) put into them.
+  subroutine open_file(f, path, mode, h5, stat, errmsg, options, key_path, ignore_names)
     type(ser_file), intent(out) :: f
     character(*), intent(in) :: path
     integer(c_int32_t), intent(in) :: mode
     logical, intent(in) :: h5
     integer, intent(out), optional :: stat
     character(*), intent(inout), optional :: errmsg
+    type(ser_options), intent(in), optional :: options
+    character(*), intent(in), optional :: key_path, ignore_names(:)
+    type(ser_options), target :: opts
+    character(kind=c_char, len=:), allocatable, target :: prefix
+    character(kind=c_char), allocatable, target :: name_chars(:)
+    type(c_ptr), allocatable, target :: name_ptrs(:)
     integer(c_int) :: rc
+    opts = ser_default_options()
+    if (present(options)) opts = options
+    if (present(key_path)) then
+      prefix = cstr(key_path)
+      opts%path = c_loc(prefix)
+    end if
+    if (present(ignore_names)) then
+      call c_string_list(ignore_names, name_chars, name_ptrs)
+      opts%ignore_names = c_null_ptr
+      if (size(name_ptrs) > 0) opts%ignore_names = c_loc(name_ptrs)
+      opts%ignore_count = size(name_ptrs, kind=c_size_t)
+    end if
     if (h5) then
-      rc = c_h5_open(f%h, cstr(path), mode, c_null_ptr)
+      rc = c_h5_open(f%h, cstr(path), mode, c_loc(opts))
     else
-      rc = c_npz_open(f%h, cstr(path), mode, c_null_ptr)
+      rc = c_npz_open(f%h, cstr(path), mode, c_loc(opts))
     end if
     call report(rc, stat, errmsg)
   end subroutine
 
   !> Opens a .npz (Chainer's save_npz) for reading.
-  subroutine ser_open_npz(f, path, stat, errmsg)
+  subroutine ser_open_npz(f, path, stat, errmsg, options, key_path, ignore_names)
     type(ser_file), intent(out) :: f
     character(*), intent(in) :: path
     integer, intent(out), optional :: stat
     character(*), intent(inout), optional :: errmsg
-    call open_file(f, path, MODE_READ, .false., stat, errmsg)
+    type(ser_options), intent(in), optional :: options
+    character(*), intent(in), optional :: key_path, ignore_names(:)
+    call open_file(f, path, MODE_READ, .false., stat, errmsg, options, key_path, ignore_names)
   end subroutine
 
   !> Starts a .npz; it appears (replacing any old file atomically) at close.
-  subroutine ser_create_npz(f, path, stat, errmsg)
+  subroutine ser_create_npz(f, path, stat, errmsg, options)
     type(ser_file), intent(out) :: f
     character(*), intent(in) :: path
     integer, intent(out), optional :: stat
     character(*), intent(inout), optional :: errmsg
-    call open_file(f, path, MODE_WRITE, .false., stat, errmsg)
+    type(ser_options), intent(in), optional :: options
+    call open_file(f, path, MODE_WRITE, .false., stat, errmsg, options)
   end subroutine
 
   !> Opens an HDF5 file (Chainer's save_hdf5) for reading.
-  subroutine ser_open_h5(f, path, stat, errmsg)
+  subroutine ser_open_h5(f, path, stat, errmsg, options, key_path, ignore_names)
     type(ser_file), intent(out) :: f
     character(*), intent(in) :: path
     integer, intent(out), optional :: stat
     character(*), intent(inout), optional :: errmsg
-    call open_file(f, path, MODE_READ, .true., stat, errmsg)
+    type(ser_options), intent(in), optional :: options
+    character(*), intent(in), optional :: key_path, ignore_names(:)
+    call open_file(f, path, MODE_READ, .true., stat, errmsg, options, key_path, ignore_names)
   end subroutine
 
   !> Starts an HDF5 file; it appears at close.
-  subroutine ser_create_h5(f, path, stat, errmsg)
+  subroutine ser_create_h5(f, path, stat, errmsg, options)
     type(ser_file), intent(out) :: f
     character(*), intent(in) :: path
     integer, intent(out), optional :: stat
     character(*), intent(inout), optional :: errmsg
-    call open_file(f, path, MODE_WRITE, .true., stat, errmsg)
+    type(ser_options), intent(in), optional :: options
+    call open_file(f, path, MODE_WRITE, .true., stat, errmsg, options)
+  end subroutine
+
+  !> Takes the process-wide HDF5 lock, for a program that calls HDF5 itself (ser_h5_lock).
+  subroutine ser_h5_lock(stat, errmsg)
+    integer, intent(out), optional :: stat
+    character(*), intent(inout), optional :: errmsg
+    call report(c_h5_lock(), stat, errmsg)
+  end subroutine
+
+  !> Releases the HDF5 lock this thread took with ser_h5_lock.
+  subroutine ser_h5_unlock(stat, errmsg)
+    integer, intent(out), optional :: stat
+    character(*), intent(inout), optional :: errmsg
+    call report(c_h5_unlock(), stat, errmsg)
   end subroutine
 
   logical function file_is_open(self)
@@ -341,7 +602,7 @@ contains
     type(c_ptr), intent(in) :: p
     integer, intent(out), optional :: stat
     character(*), intent(inout), optional :: errmsg
-    type(array_info) :: info
+    type(ser_array_info) :: info
     info%dtype = dtype
     info%byteorder = merge(BYTEORDER_LITTLE, BYTEORDER_BIG, transfer(1_int32, 1_int8) == 1_int8)
     info%fortran_order = merge(1, 0, size(shp) > 1)
@@ -357,7 +618,7 @@ contains
     real(real32), intent(in), target, contiguous :: a(..)
     integer, intent(out), optional :: stat
     character(*), intent(inout), optional :: errmsg
-    call put_any(self, key, DT_FLOAT32, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), stat, errmsg)
+    call put_any(self, key, SER_FLOAT32, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), stat, errmsg)
   end subroutine
 
   subroutine put_r64(self, key, a, stat, errmsg)
@@ -366,7 +627,43 @@ contains
     real(real64), intent(in), target, contiguous :: a(..)
     integer, intent(out), optional :: stat
     character(*), intent(inout), optional :: errmsg
-    call put_any(self, key, DT_FLOAT64, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), stat, errmsg)
+    call put_any(self, key, SER_FLOAT64, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), stat, errmsg)
+  end subroutine
+
+  subroutine put_c64(self, key, a, stat, errmsg)
+    class(ser_file), intent(in) :: self
+    character(*), intent(in) :: key
+    complex(real32), intent(in), target, contiguous :: a(..)
+    integer, intent(out), optional :: stat
+    character(*), intent(inout), optional :: errmsg
+    call put_any(self, key, SER_COMPLEX64, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), stat, errmsg)
+  end subroutine
+
+  subroutine put_c128(self, key, a, stat, errmsg)
+    class(ser_file), intent(in) :: self
+    character(*), intent(in) :: key
+    complex(real64), intent(in), target, contiguous :: a(..)
+    integer, intent(out), optional :: stat
+    character(*), intent(inout), optional :: errmsg
+    call put_any(self, key, SER_COMPLEX128, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), stat, errmsg)
+  end subroutine
+
+  subroutine put_i8(self, key, a, stat, errmsg)
+    class(ser_file), intent(in) :: self
+    character(*), intent(in) :: key
+    integer(int8), intent(in), target, contiguous :: a(..)
+    integer, intent(out), optional :: stat
+    character(*), intent(inout), optional :: errmsg
+    call put_any(self, key, SER_INT8, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), stat, errmsg)
+  end subroutine
+
+  subroutine put_i16(self, key, a, stat, errmsg)
+    class(ser_file), intent(in) :: self
+    character(*), intent(in) :: key
+    integer(int16), intent(in), target, contiguous :: a(..)
+    integer, intent(out), optional :: stat
+    character(*), intent(inout), optional :: errmsg
+    call put_any(self, key, SER_INT16, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), stat, errmsg)
   end subroutine
 
   subroutine put_i32(self, key, a, stat, errmsg)
@@ -375,7 +672,7 @@ contains
     integer(int32), intent(in), target, contiguous :: a(..)
     integer, intent(out), optional :: stat
     character(*), intent(inout), optional :: errmsg
-    call put_any(self, key, DT_INT32, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), stat, errmsg)
+    call put_any(self, key, SER_INT32, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), stat, errmsg)
   end subroutine
 
   subroutine put_i64(self, key, a, stat, errmsg)
@@ -384,7 +681,31 @@ contains
     integer(int64), intent(in), target, contiguous :: a(..)
     integer, intent(out), optional :: stat
     character(*), intent(inout), optional :: errmsg
-    call put_any(self, key, DT_INT64, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), stat, errmsg)
+    call put_any(self, key, SER_INT64, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), stat, errmsg)
+  end subroutine
+
+  subroutine put_b(self, key, a, stat, errmsg)
+    class(ser_file), intent(in) :: self
+    character(*), intent(in) :: key
+    logical(c_bool), intent(in), target, contiguous :: a(..)
+    integer, intent(out), optional :: stat
+    character(*), intent(inout), optional :: errmsg
+    call put_any(self, key, SER_BOOL, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), stat, errmsg)
+  end subroutine
+
+  !> Default logical (4 bytes an element) goes through a logical(c_bool) copy.
+  subroutine put_l(self, key, a, stat, errmsg)
+    class(ser_file), intent(in) :: self
+    character(*), intent(in) :: key
+    logical, intent(in), target, contiguous :: a(..)
+    integer, intent(out), optional :: stat
+    character(*), intent(inout), optional :: errmsg
+    logical, pointer :: flat(:)
+    logical(c_bool), allocatable, target :: bytes(:)
+    call c_f_pointer(c_loc(a), flat, [size(a)])
+    allocate (bytes(max(1, size(a))))
+    bytes(1:size(a)) = logical(flat, c_bool)
+    call put_any(self, key, SER_BOOL, shape(a, int64), 1_int64, c_loc(bytes), stat, errmsg)
   end subroutine
 
   !> Writes Chainer's None (an uninitialised parameter or a None persistent).
@@ -407,9 +728,9 @@ contains
 
   ! ---- reading -----------------------------------------------------------------------------
 
-  !> Reads key into the Fortran array at p (dims shp): the library fills a C-order scratch buffer
-  !> of shape shp, which is then transposed into the Fortran array (see the module header).
-  subroutine get_any(self, key, dtype, shp, itemsize, p, outcome, stat, errmsg)
+  !> Reads key (or, with offset, its block at offset of extents shp) into the Fortran array at p
+  !> (dims shp), which the library fills column-major (see the module header).
+  subroutine get_any(self, key, dtype, shp, itemsize, p, outcome, stat, errmsg, offset)
     class(ser_file), intent(in) :: self
     character(*), intent(in) :: key
     integer(c_int32_t), intent(in) :: dtype
@@ -417,87 +738,139 @@ contains
     type(c_ptr), intent(in) :: p
     integer, intent(out), optional :: outcome, stat
     character(*), intent(inout), optional :: errmsg
-    integer(int8), allocatable, target :: scratch(:)
-    integer(int8), pointer :: dst(:)
+    integer(int64), intent(in), optional :: offset(:)
     integer(c_int32_t) :: oc
-    integer(c_int) :: rc
-    integer(int64) :: nbytes
-    nbytes = product(shp) * itemsize
+    integer(c_size_t) :: nbytes
+    nbytes = int(product(shp) * itemsize, c_size_t)
     oc = SER_SKIP_MISSING
-    if (size(shp) <= 1) then
-      rc = c_get_array(oc, self%h, cstr(key), dtype, size(shp), shp, p, int(nbytes, c_size_t))
+    if (.not. present(offset)) then
+      call report(c_get_array_ex(oc, self%h, cstr(key), dtype, size(shp), shp, SER_ORDER_F, p, nbytes), stat, errmsg)
+    else if (size(offset) /= size(shp)) then
+      call report_local(SER_EINVAL, "key '" // key // "': offset has " // itoa(size(offset)) // &
+                        " values, the array " // itoa(size(shp)) // " dimensions", stat, errmsg)
     else
-      allocate (scratch(max(nbytes, 1_int64)))
-      rc = c_get_array(oc, self%h, cstr(key), dtype, size(shp), shp, c_loc(scratch), int(nbytes, c_size_t))
-      if (rc == SER_OK .and. oc == SER_LOADED) then
-        call c_f_pointer(p, dst, [nbytes])
-        call c_to_fortran_order(scratch, dst, shp, itemsize)
-      end if
+      call report(c_get_array_slab_ex(oc, self%h, cstr(key), dtype, size(shp), offset, shp, SER_ORDER_F, p, nbytes), &
+                  stat, errmsg)
     end if
     if (present(outcome)) outcome = oc
-    call report(rc, stat, errmsg)
   end subroutine
 
-  !> dst (column-major) = src (row-major), both of dims shp, elements of itemsize bytes.
-  subroutine c_to_fortran_order(src, dst, shp, itemsize)
-    integer(int8), intent(in) :: src(0:)
-    integer(int8), intent(out) :: dst(0:)
-    integer(int64), intent(in) :: shp(:), itemsize
-    integer(int64) :: idx(size(shp)), cstride(size(shp)), coff, f, k, r
-    r = size(shp)
-    cstride(r) = 1
-    do k = r - 1, 1, -1
-      cstride(k) = cstride(k + 1) * shp(k + 1)
-    end do
-    idx = 0
-    coff = 0
-    do f = 0, product(shp) - 1
-      dst(f * itemsize:(f + 1) * itemsize - 1) = src(coff * itemsize:(coff + 1) * itemsize - 1)
-      ! Next Fortran index: the first dimension runs fastest, carrying into the next.
-      do k = 1, r
-        idx(k) = idx(k) + 1
-        coff = coff + cstride(k)
-        if (idx(k) < shp(k)) exit
-        coff = coff - idx(k) * cstride(k)
-        idx(k) = 0
-      end do
-    end do
-  end subroutine
+  pure function itoa(i) result(s)
+    integer, intent(in) :: i
+    character(:), allocatable :: s
+    character(24) :: buf
+    write (buf, '(i0)') i
+    s = trim(buf)
+  end function
 
-  subroutine get_r32(self, key, a, outcome, stat, errmsg)
+  subroutine get_r32(self, key, a, outcome, stat, errmsg, offset)
     class(ser_file), intent(in) :: self
     character(*), intent(in) :: key
     real(real32), intent(inout), target, contiguous :: a(..)
     integer, intent(out), optional :: outcome, stat
     character(*), intent(inout), optional :: errmsg
-    call get_any(self, key, DT_FLOAT32, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), outcome, stat, errmsg)
+    integer(int64), intent(in), optional :: offset(:)
+    call get_any(self, key, SER_FLOAT32, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), outcome, stat, errmsg, offset)
   end subroutine
 
-  subroutine get_r64(self, key, a, outcome, stat, errmsg)
+  subroutine get_r64(self, key, a, outcome, stat, errmsg, offset)
     class(ser_file), intent(in) :: self
     character(*), intent(in) :: key
     real(real64), intent(inout), target, contiguous :: a(..)
     integer, intent(out), optional :: outcome, stat
     character(*), intent(inout), optional :: errmsg
-    call get_any(self, key, DT_FLOAT64, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), outcome, stat, errmsg)
+    integer(int64), intent(in), optional :: offset(:)
+    call get_any(self, key, SER_FLOAT64, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), outcome, stat, errmsg, offset)
   end subroutine
 
-  subroutine get_i32(self, key, a, outcome, stat, errmsg)
+  subroutine get_c64(self, key, a, outcome, stat, errmsg, offset)
+    class(ser_file), intent(in) :: self
+    character(*), intent(in) :: key
+    complex(real32), intent(inout), target, contiguous :: a(..)
+    integer, intent(out), optional :: outcome, stat
+    character(*), intent(inout), optional :: errmsg
+    integer(int64), intent(in), optional :: offset(:)
+    call get_any(self, key, SER_COMPLEX64, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), outcome, stat, errmsg, offset)
+  end subroutine
+
+  subroutine get_c128(self, key, a, outcome, stat, errmsg, offset)
+    class(ser_file), intent(in) :: self
+    character(*), intent(in) :: key
+    complex(real64), intent(inout), target, contiguous :: a(..)
+    integer, intent(out), optional :: outcome, stat
+    character(*), intent(inout), optional :: errmsg
+    integer(int64), intent(in), optional :: offset(:)
+    call get_any(self, key, SER_COMPLEX128, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), outcome, stat, errmsg, offset)
+  end subroutine
+
+  subroutine get_i8(self, key, a, outcome, stat, errmsg, offset)
+    class(ser_file), intent(in) :: self
+    character(*), intent(in) :: key
+    integer(int8), intent(inout), target, contiguous :: a(..)
+    integer, intent(out), optional :: outcome, stat
+    character(*), intent(inout), optional :: errmsg
+    integer(int64), intent(in), optional :: offset(:)
+    call get_any(self, key, SER_INT8, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), outcome, stat, errmsg, offset)
+  end subroutine
+
+  subroutine get_i16(self, key, a, outcome, stat, errmsg, offset)
+    class(ser_file), intent(in) :: self
+    character(*), intent(in) :: key
+    integer(int16), intent(inout), target, contiguous :: a(..)
+    integer, intent(out), optional :: outcome, stat
+    character(*), intent(inout), optional :: errmsg
+    integer(int64), intent(in), optional :: offset(:)
+    call get_any(self, key, SER_INT16, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), outcome, stat, errmsg, offset)
+  end subroutine
+
+  subroutine get_i32(self, key, a, outcome, stat, errmsg, offset)
     class(ser_file), intent(in) :: self
     character(*), intent(in) :: key
     integer(int32), intent(inout), target, contiguous :: a(..)
     integer, intent(out), optional :: outcome, stat
     character(*), intent(inout), optional :: errmsg
-    call get_any(self, key, DT_INT32, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), outcome, stat, errmsg)
+    integer(int64), intent(in), optional :: offset(:)
+    call get_any(self, key, SER_INT32, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), outcome, stat, errmsg, offset)
   end subroutine
 
-  subroutine get_i64(self, key, a, outcome, stat, errmsg)
+  subroutine get_i64(self, key, a, outcome, stat, errmsg, offset)
     class(ser_file), intent(in) :: self
     character(*), intent(in) :: key
     integer(int64), intent(inout), target, contiguous :: a(..)
     integer, intent(out), optional :: outcome, stat
     character(*), intent(inout), optional :: errmsg
-    call get_any(self, key, DT_INT64, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), outcome, stat, errmsg)
+    integer(int64), intent(in), optional :: offset(:)
+    call get_any(self, key, SER_INT64, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), outcome, stat, errmsg, offset)
+  end subroutine
+
+  subroutine get_b(self, key, a, outcome, stat, errmsg, offset)
+    class(ser_file), intent(in) :: self
+    character(*), intent(in) :: key
+    logical(c_bool), intent(inout), target, contiguous :: a(..)
+    integer, intent(out), optional :: outcome, stat
+    character(*), intent(inout), optional :: errmsg
+    integer(int64), intent(in), optional :: offset(:)
+    call get_any(self, key, SER_BOOL, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), outcome, stat, errmsg, offset)
+  end subroutine
+
+  !> Default logical: read into a logical(c_bool) copy, then converted.
+  subroutine get_l(self, key, a, outcome, stat, errmsg, offset)
+    class(ser_file), intent(in) :: self
+    character(*), intent(in) :: key
+    logical, intent(inout), target, contiguous :: a(..)
+    integer, intent(out), optional :: outcome, stat
+    character(*), intent(inout), optional :: errmsg
+    integer(int64), intent(in), optional :: offset(:)
+    logical, pointer :: flat(:)
+    logical(c_bool), allocatable, target :: bytes(:)
+    integer :: oc
+    allocate (bytes(max(1, size(a))))
+    call get_any(self, key, SER_BOOL, shape(a, int64), 1_int64, c_loc(bytes), oc, stat, errmsg, offset)
+    if (oc == SER_LOADED) then
+      call c_f_pointer(c_loc(a), flat, [size(a)])
+      flat = logical(bytes(1:size(a)))
+    end if
+    if (present(outcome)) outcome = oc
   end subroutine
 
   !> Reads a 0-d string as UTF-8 into an allocatable string.
@@ -539,9 +912,9 @@ contains
     character(*), intent(in) :: key
     integer, intent(out), optional :: stat
     character(*), intent(inout), optional :: errmsg
-    type(array_info) :: info
+    type(ser_array_info) :: info
     call report(c_get_info(info, self%h, cstr(key)), stat, errmsg)
-    file_is_none = info%dtype == DT_NONE
+    file_is_none = info%dtype == SER_NONE
   end function
 
   !> The stored shape in NumPy order, which is also the Fortran dims to allocate:
@@ -552,7 +925,7 @@ contains
     integer(int64), allocatable, intent(out) :: shp(:)
     integer, intent(out), optional :: stat
     character(*), intent(inout), optional :: errmsg
-    type(array_info) :: info
+    type(ser_array_info) :: info
     call report(c_get_info(info, self%h, cstr(key)), stat, errmsg)
     shp = info%shape(1:max(0, info%ndim))
   end subroutine
@@ -578,6 +951,178 @@ contains
     allocate (character(longest) :: keys(merge(n, 0_c_size_t, rc == SER_OK)))
     do i = 1, size(keys, kind=c_size_t)
       keys(i) = fstr(ptrs(i))
+    end do
+    call report(rc, stat, errmsg)
+  end subroutine
+
+  !> The entry's dtype, byte order, memory order and shape as stored (ser_get_info).
+  subroutine file_info(self, key, info, stat, errmsg)
+    class(ser_file), intent(in) :: self
+    character(*), intent(in) :: key
+    type(ser_array_info), intent(out) :: info
+    integer, intent(out), optional :: stat
+    character(*), intent(inout), optional :: errmsg
+    call report(c_get_info(info, self%h, cstr(key)), stat, errmsg)
+  end subroutine
+
+  !> Copies the entry key of src to the same key of this writer (e.g. NPZ to HDF5), losslessly.
+  subroutine file_copy_entry(self, src, key, stat, errmsg)
+    class(ser_file), intent(in) :: self
+    type(ser_file), intent(in) :: src
+    character(*), intent(in) :: key
+    integer, intent(out), optional :: stat
+    character(*), intent(inout), optional :: errmsg
+    call report(c_copy_entry(self%h, src%h, cstr(key)), stat, errmsg)
+  end subroutine
+
+  !> Copies every entry under src's prefix to this writer, losslessly.
+  subroutine file_copy_all(self, src, stat, errmsg)
+    class(ser_file), intent(in) :: self
+    type(ser_file), intent(in) :: src
+    integer, intent(out), optional :: stat
+    character(*), intent(inout), optional :: errmsg
+    call report(c_copy_all(self%h, src%h), stat, errmsg)
+  end subroutine
+
+  ! ---- batched reads -----------------------------------------------------------------------
+
+  subroutine batch_add(self, key, dtype, shp, itemsize, p)
+    class(ser_batch), intent(inout) :: self
+    character(*), intent(in) :: key
+    integer(c_int32_t), intent(in) :: dtype
+    integer(int64), intent(in) :: shp(:), itemsize
+    type(c_ptr), intent(in) :: p
+    type(batch_entry), allocatable :: grown(:)
+    integer :: i
+    if (.not. allocated(self%entries)) allocate (self%entries(8))
+    if (self%n == size(self%entries)) then
+      allocate (grown(2 * self%n))
+      grown(1:self%n) = self%entries
+      call move_alloc(grown, self%entries)
+    end if
+    self%n = self%n + 1
+    associate (e => self%entries(self%n))
+      e%key = [(key(i:i), i = 1, len(key)), c_null_char]
+      e%dtype = dtype
+      e%ndim = size(shp)
+      e%shape = 0
+      e%shape(1:size(shp)) = shp
+      e%buf = p
+      e%bufsize = int(product(shp) * itemsize, c_size_t)
+      e%status = SER_OK
+      e%outcome = SER_SKIP_MISSING
+    end associate
+  end subroutine
+
+  subroutine add_r32(self, key, a)
+    class(ser_batch), intent(inout) :: self
+    character(*), intent(in) :: key
+    real(real32), intent(inout), target, contiguous :: a(..)
+    call batch_add(self, key, SER_FLOAT32, shape(a, int64), storage_size(a, int64) / 8, c_loc(a))
+  end subroutine
+
+  subroutine add_r64(self, key, a)
+    class(ser_batch), intent(inout) :: self
+    character(*), intent(in) :: key
+    real(real64), intent(inout), target, contiguous :: a(..)
+    call batch_add(self, key, SER_FLOAT64, shape(a, int64), storage_size(a, int64) / 8, c_loc(a))
+  end subroutine
+
+  subroutine add_c64(self, key, a)
+    class(ser_batch), intent(inout) :: self
+    character(*), intent(in) :: key
+    complex(real32), intent(inout), target, contiguous :: a(..)
+    call batch_add(self, key, SER_COMPLEX64, shape(a, int64), storage_size(a, int64) / 8, c_loc(a))
+  end subroutine
+
+  subroutine add_c128(self, key, a)
+    class(ser_batch), intent(inout) :: self
+    character(*), intent(in) :: key
+    complex(real64), intent(inout), target, contiguous :: a(..)
+    call batch_add(self, key, SER_COMPLEX128, shape(a, int64), storage_size(a, int64) / 8, c_loc(a))
+  end subroutine
+
+  subroutine add_i8(self, key, a)
+    class(ser_batch), intent(inout) :: self
+    character(*), intent(in) :: key
+    integer(int8), intent(inout), target, contiguous :: a(..)
+    call batch_add(self, key, SER_INT8, shape(a, int64), storage_size(a, int64) / 8, c_loc(a))
+  end subroutine
+
+  subroutine add_i16(self, key, a)
+    class(ser_batch), intent(inout) :: self
+    character(*), intent(in) :: key
+    integer(int16), intent(inout), target, contiguous :: a(..)
+    call batch_add(self, key, SER_INT16, shape(a, int64), storage_size(a, int64) / 8, c_loc(a))
+  end subroutine
+
+  subroutine add_i32(self, key, a)
+    class(ser_batch), intent(inout) :: self
+    character(*), intent(in) :: key
+    integer(int32), intent(inout), target, contiguous :: a(..)
+    call batch_add(self, key, SER_INT32, shape(a, int64), storage_size(a, int64) / 8, c_loc(a))
+  end subroutine
+
+  subroutine add_i64(self, key, a)
+    class(ser_batch), intent(inout) :: self
+    character(*), intent(in) :: key
+    integer(int64), intent(inout), target, contiguous :: a(..)
+    call batch_add(self, key, SER_INT64, shape(a, int64), storage_size(a, int64) / 8, c_loc(a))
+  end subroutine
+
+  subroutine add_b(self, key, a)
+    class(ser_batch), intent(inout) :: self
+    character(*), intent(in) :: key
+    logical(c_bool), intent(inout), target, contiguous :: a(..)
+    call batch_add(self, key, SER_BOOL, shape(a, int64), storage_size(a, int64) / 8, c_loc(a))
+  end subroutine
+
+  !> Number of reads queued.
+  integer function batch_size(self)
+    class(ser_batch), intent(in) :: self
+    batch_size = self%n
+  end function
+
+  !> Status of read i (1-based) after get_batch: SER_OK or its error code.
+  integer function batch_status(self, i)
+    class(ser_batch), intent(in) :: self
+    integer, intent(in) :: i
+    batch_status = self%entries(i)%status
+  end function
+
+  !> Outcome of read i (SER_LOADED, SER_WAS_NONE, ...) when its status is SER_OK.
+  integer function batch_outcome(self, i)
+    class(ser_batch), intent(in) :: self
+    integer, intent(in) :: i
+    batch_outcome = self%entries(i)%outcome
+  end function
+
+  !> Forgets every queued read.
+  subroutine batch_clear(self)
+    class(ser_batch), intent(inout) :: self
+    self%n = 0
+  end subroutine
+
+  !> Performs every read of batch at once (ser_get_arrays_ex, column-major buffers). Each read
+  !> gets its own status and outcome; stat is SER_OK if all succeeded, else the first failure's.
+  subroutine file_get_batch(self, batch, stat, errmsg)
+    class(ser_file), intent(in) :: self
+    type(ser_batch), intent(inout), target :: batch
+    integer, intent(out), optional :: stat
+    character(*), intent(inout), optional :: errmsg
+    type(get_request), allocatable :: requests(:)
+    integer(c_int) :: rc
+    integer :: i
+    allocate (requests(max(1, batch%n)))
+    do i = 1, batch%n
+      associate (e => batch%entries(i))
+        requests(i) = get_request(c_loc(e%key), e%dtype, e%ndim, c_loc(e%shape), e%buf, e%bufsize, 0, 0)
+      end associate
+    end do
+    rc = c_get_arrays_ex(self%h, requests, int(batch%n, c_size_t), SER_ORDER_F)
+    do i = 1, batch%n
+      batch%entries(i)%status = int(requests(i)%status)
+      batch%entries(i)%outcome = int(requests(i)%outcome)
     end do
     call report(rc, stat, errmsg)
   end subroutine

@@ -92,6 +92,15 @@ typedef enum ser_byteorder {
     SER_BIG = 2           /**< big-endian (`>`) */
 } ser_byteorder;
 
+/**
+ * @brief Memory order of an array's elements: the order flag of ser_get_array_ex() and the
+ *        values of ser_array_info.fortran_order. The values are pinned.
+ */
+typedef enum ser_order {
+    SER_ORDER_C = 0, /**< row-major: the last index varies fastest (NumPy's default, C arrays) */
+    SER_ORDER_F = 1  /**< column-major: the first index varies fastest (Fortran arrays, NumPy `order='F'`) */
+} ser_order;
+
 /** @brief Open modes. */
 typedef enum ser_mode {
     SER_READ = 1, /**< open an existing file for reading */
@@ -160,7 +169,7 @@ typedef struct ser_options {
 typedef struct ser_array_info {
     int32_t dtype;              /**< a ::ser_dtype (::SER_NONE for None) */
     int32_t byteorder;          /**< a ::ser_byteorder, as stored in the file */
-    int32_t fortran_order;      /**< 1 if the file stores the data column-major */
+    int32_t fortran_order;      /**< a ::ser_order: ::SER_ORDER_F (1) if the data is column-major */
     int32_t ndim;               /**< number of dimensions, 0 for scalars and None */
     int64_t shape[SER_MAX_NDIM]; /**< the first ndim entries are the shape */
     uint64_t itemsize;          /**< bytes per element (4n for `<U n`, n for `|S n`) */
@@ -264,6 +273,16 @@ SER_API int ser_put_array(ser_handle *h, const char *key, int32_t dtype, int32_t
  * Fields used: dtype, byteorder, fortran_order, ndim, shape, itemsize (for ::SER_UNICODE and
  * ::SER_BYTES; ignored otherwise). NPZ keeps the byte order and memory order as NumPy does;
  * HDF5 keeps the byte order and stores C order.
+ *
+ * Memory order: with fortran_order ::SER_ORDER_F, @p data is the column-major layout of the
+ * array of logical shape (ndim, shape) (a Fortran array of those extents, NumPy's
+ * `np.asfortranarray(a)`). NPZ stores it as it is, with `'fortran_order': True` in the npy header:
+ * the member is byte-identical to what `numpy.save` writes for that array, and NumPy loads the
+ * same logical array (`a[i, j] == A(i+1, j+1)`). Like NumPy, an array that is also C-contiguous
+ * (at most one extent above 1, or no elements) is stored with `'fortran_order': False`. HDF5 has
+ * no column-major datasets: the library transposes into C order of the same logical shape in its
+ * own cache-blocked pass, so h5py reads the same logical array. Any other non-zero value is
+ * taken as ::SER_ORDER_F, as in version 0.1.
  */
 SER_API int ser_put_array_ex(ser_handle *h, const char *key, const ser_array_info *info, const void *data,
                              size_t nbytes) SER_NOEXCEPT;
@@ -348,6 +367,52 @@ SER_API int ser_get_array(int32_t *out_outcome, ser_handle *h, const char *key, 
 SER_API int ser_get_array_slab(int32_t *out_outcome, ser_handle *h, const char *key, int32_t dtype, int32_t ndim,
                                const int64_t *offset, const int64_t *count, void *buf, size_t bufsize) SER_NOEXCEPT;
 
+/**
+ * @brief ser_get_array() with the buffer in either memory order.
+ *
+ * @p shape is the array's logical (NumPy) shape in both orders, and must equal the file's.
+ * With @p order ::SER_ORDER_F the buffer receives the column-major layout of that array (a
+ * Fortran array with the same extents: `A(i+1, j+1) == a[i, j]`), whatever order the file
+ * stores: an NPZ member stored with `'fortran_order': True` is copied (or inflated) straight
+ * into the buffer, a C-ordered one, and every HDF5 dataset, is transposed in cache-sized blocks.
+ * ::SER_ORDER_C is exactly ser_get_array().
+ * @param out_outcome receives a ::ser_outcome; may be NULL
+ * @param h       a reading handle
+ * @param key     the key under the handle's path
+ * @param dtype   the buffer's ::ser_dtype
+ * @param ndim    the buffer's number of dimensions
+ * @param shape   the buffer's logical extents (may be NULL when ndim is 0)
+ * @param order   the buffer's ::ser_order
+ * @param buf     the caller's buffer
+ * @param bufsize its size in bytes
+ * @return ::SER_OK; ::SER_EINVAL for an @p order other than ::SER_ORDER_C and ::SER_ORDER_F or
+ *         another bad argument; otherwise as ser_get_array().
+ */
+SER_API int ser_get_array_ex(int32_t *out_outcome, ser_handle *h, const char *key, int32_t dtype, int32_t ndim,
+                             const int64_t *shape, int32_t order, void *buf, size_t bufsize) SER_NOEXCEPT;
+
+/**
+ * @brief ser_get_array_slab() with the buffer in either memory order.
+ *
+ * @p offset and @p count are in the entry's logical axes, as for ser_get_array_slab(); with
+ * @p order ::SER_ORDER_F the buffer receives the block column-major (a Fortran array of extents
+ * @p count), as ser_get_array_ex() does for a whole entry.
+ * @param out_outcome receives a ::ser_outcome; may be NULL
+ * @param h        a reading handle
+ * @param key      the entry, under the handle's path
+ * @param dtype    a ::ser_dtype for the buffer's elements
+ * @param ndim     the entry's rank, 0 to ::SER_MAX_NDIM
+ * @param offset   @p ndim first indices of the block (may be NULL when @p ndim is 0)
+ * @param count    @p ndim extents of the block, also the buffer's shape (may be NULL when @p ndim is 0)
+ * @param order    the buffer's ::ser_order
+ * @param buf      the caller's buffer
+ * @param bufsize  its size in bytes
+ * @return as ser_get_array_slab(); ::SER_EINVAL for a bad @p order.
+ */
+SER_API int ser_get_array_slab_ex(int32_t *out_outcome, ser_handle *h, const char *key, int32_t dtype,
+                                  int32_t ndim, const int64_t *offset, const int64_t *count, int32_t order,
+                                  void *buf, size_t bufsize) SER_NOEXCEPT;
+
 /** @brief One read of a ser_get_arrays() batch: the arguments of ser_get_array() plus its results. */
 typedef struct ser_get_request {
     const char *key;       /**< in: key under the handle's path */
@@ -368,6 +433,13 @@ typedef struct ser_get_request {
  * ser_errmsg() then holds.
  */
 SER_API int ser_get_arrays(ser_handle *h, ser_get_request *requests, size_t count) SER_NOEXCEPT;
+
+/**
+ * @brief ser_get_arrays() with every buffer of the batch in the memory order @p order (a
+ *        ::ser_order), as ser_get_array_ex() fills one. A bad @p order is ::SER_EINVAL before
+ *        any request is looked at (their status and outcome fields are left as they were).
+ */
+SER_API int ser_get_arrays_ex(ser_handle *h, ser_get_request *requests, size_t count, int32_t order) SER_NOEXCEPT;
 
 /**
  * @brief Reads a scalar (0-d or one-element) integer into @p out with Chainer's `int` rule:

@@ -15,6 +15,7 @@
 
 #include <chainerser/chainerser.h>
 
+#include <complex>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -58,6 +59,8 @@ constexpr ser_dtype dtype_of() {
     else if constexpr (std::is_same_v<T, uint64_t>) return SER_UINT64;
     else if constexpr (std::is_same_v<T, float>) return SER_FLOAT32;
     else if constexpr (std::is_same_v<T, double>) return SER_FLOAT64;
+    else if constexpr (std::is_same_v<T, std::complex<float>>) return SER_COMPLEX64;
+    else if constexpr (std::is_same_v<T, std::complex<double>>) return SER_COMPLEX128;
     else static_assert(sizeof(T) == 0, "no ser_dtype for this element type");
 }
 
@@ -69,13 +72,18 @@ constexpr ser_dtype dtype_of() {
  */
 template <class T>
 struct Tensor {
-    std::vector<int64_t> shape; /**< extents, C order */
-    std::vector<T> data;        /**< elements, C order */
-    bool initialized = false;   /**< false: Chainer's None */
+    std::vector<int64_t> shape;      /**< extents (NumPy's shape, in either memory order) */
+    std::vector<T> data;             /**< elements, in the memory order `order` */
+    bool initialized = false;        /**< false: Chainer's None */
+    ser_order order = SER_ORDER_C;   /**< memory order of `data`: ::SER_ORDER_F is column-major
+                                          (a Fortran array of the same extents). Saving writes NPZ
+                                          `fortran_order: True` (HDF5: transposed by the library);
+                                          loading fills `data` in this order whatever the file stores. */
 
     Tensor() = default;
-    /** @brief An initialised tensor of @p shape filled with @p fill. */
-    explicit Tensor(std::vector<int64_t> s, T fill = T()) : shape(std::move(s)), initialized(true) {
+    /** @brief An initialised tensor of @p shape filled with @p fill, its data in memory order @p o. */
+    explicit Tensor(std::vector<int64_t> s, T fill = T(), ser_order o = SER_ORDER_C)
+        : shape(std::move(s)), initialized(true), order(o) {
         size_t n = 1;
         for (int64_t d : shape) n *= static_cast<size_t>(d);
         data.assign(n, fill);
@@ -165,8 +173,14 @@ public:
                 check(ser_put_none(h_, key.c_str()));
                 return;
             }
-            check(ser_put_array(h_, key.c_str(), dtype_of<T>(), static_cast<int32_t>(t.shape.size()),
-                                t.shape.data(), t.data.data(), t.data.size() * sizeof(T)));
+            if (t.shape.size() > SER_MAX_NDIM) throw Error(SER_EINVAL, "key '" + key + "': more than 32 dimensions");
+            ser_array_info info{};
+            info.dtype = dtype_of<T>();
+            info.byteorder = SER_BYTEORDER_NA;  // native
+            info.fortran_order = t.order;
+            info.ndim = static_cast<int32_t>(t.shape.size());
+            for (size_t k = 0; k < t.shape.size(); ++k) info.shape[k] = t.shape[k];
+            check(ser_put_array_ex(h_, key.c_str(), &info, t.data.data(), t.data.size() * sizeof(T)));
             return;
         }
         if (!t.initialized) {  // Chainer: an uninitialised parameter takes the stored shape
@@ -178,16 +192,16 @@ public:
                 check(ser_get_array(&outcome, h_, key.c_str(), dtype_of<T>(), 0, nullptr, nullptr, 0));
                 return;
             }
-            Tensor<T> loaded(std::vector<int64_t>(info.shape, info.shape + info.ndim));
+            Tensor<T> loaded(std::vector<int64_t>(info.shape, info.shape + info.ndim), T(), t.order);
             int32_t outcome;
-            check(ser_get_array(&outcome, h_, key.c_str(), dtype_of<T>(), info.ndim, loaded.shape.data(),
-                                loaded.data.data(), loaded.data.size() * sizeof(T)));
+            check(ser_get_array_ex(&outcome, h_, key.c_str(), dtype_of<T>(), info.ndim, loaded.shape.data(),
+                                   loaded.order, loaded.data.data(), loaded.data.size() * sizeof(T)));
             if (outcome == SER_LOADED) t = std::move(loaded);
             return;
         }
         int32_t outcome;
-        check(ser_get_array(&outcome, h_, key.c_str(), dtype_of<T>(), static_cast<int32_t>(t.shape.size()),
-                            t.shape.data(), t.data.data(), t.data.size() * sizeof(T)));
+        check(ser_get_array_ex(&outcome, h_, key.c_str(), dtype_of<T>(), static_cast<int32_t>(t.shape.size()),
+                               t.shape.data(), t.order, t.data.data(), t.data.size() * sizeof(T)));
     }
 
     /** @brief Saves or loads a Python-int persistent. */

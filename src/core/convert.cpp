@@ -110,32 +110,6 @@ void byteswap_inplace(void *data, uint64_t count, const ElementType &type) {
     for (uint64_t k = 0; k < units; ++k, p += unit) std::reverse(p, p + unit);
 }
 
-void fortran_to_c(const void *src, void *dst, const std::vector<int64_t> &shape, size_t itemsize) {
-    const size_t nd = shape.size();
-    uint64_t count = 1;
-    for (int64_t d : shape) count *= uint64_t(d);
-    if (count == 0) return;
-    // Walk the destination in C order, keeping the matching column-major source offset.
-    std::vector<uint64_t> fstride(nd), idx(nd, 0);
-    uint64_t s = itemsize;
-    for (size_t k = 0; k < nd; ++k) fstride[k] = s, s *= uint64_t(shape[k]);
-    auto *out = static_cast<unsigned char *>(dst);
-    const auto *in = static_cast<const unsigned char *>(src);
-    uint64_t off = 0;
-    for (uint64_t n = 0; n < count; ++n) {
-        std::memcpy(out, in + off, itemsize);
-        out += itemsize;
-        for (size_t k = nd; k-- > 0;) {
-            if (++idx[k] < uint64_t(shape[k])) {
-                off += fstride[k];
-                break;
-            }
-            off -= fstride[k] * (idx[k] - 1);
-            idx[k] = 0;
-        }
-    }
-}
-
 void cast_elements(const void *src, ser_dtype from, void *dst, ser_dtype to, uint64_t count) {
     size_t fs = dtype_info(from).itemsize, ts = dtype_info(to).itemsize;
     const auto *in = static_cast<const unsigned char *>(src);
@@ -143,19 +117,24 @@ void cast_elements(const void *src, ser_dtype from, void *dst, ser_dtype to, uin
     for (uint64_t k = 0; k < count; ++k) store(out + k * ts, to, load(in + k * fs, from));
 }
 
-void convert_array(const ArrayMeta &from, void *src, ser_dtype to, void *dst) {
+bool needs_transpose(const std::vector<int64_t> &shape, bool from_fortran, bool to_fortran) {
+    return from_fortran != to_fortran && shape.size() > 1;
+}
+
+void convert_array(const ArrayMeta &from, void *src, ser_dtype to, bool to_fortran, void *dst) {
     const uint64_t count = from.count();
     if (needs_byteswap(from.type)) byteswap_inplace(src, count, from.type);
     const bool cast = from.type.dtype != to;
-    const bool transpose = from.fortran_order && from.shape.size() > 1;
+    const bool transpose = needs_transpose(from.shape, from.fortran_order, to_fortran);
     const uint64_t nbytes = from.nbytes();
     if (!cast && !transpose) {
         // An empty array's source may be an empty vector's null data(): memcpy must not see it.
         if (src != dst && nbytes != 0) std::memcpy(dst, src, nbytes);
         return;
     }
+    auto reorder = from.fortran_order ? fortran_to_c : c_to_fortran;
     if (!cast) {
-        fortran_to_c(src, dst, from.shape, from.type.itemsize);
+        reorder(src, dst, from.shape, from.type.itemsize);
         return;
     }
     if (!transpose) {
@@ -163,7 +142,7 @@ void convert_array(const ArrayMeta &from, void *src, ser_dtype to, void *dst) {
         return;
     }
     std::vector<unsigned char> ordered(nbytes);
-    fortran_to_c(src, ordered.data(), from.shape, from.type.itemsize);
+    reorder(src, ordered.data(), from.shape, from.type.itemsize);
     cast_elements(ordered.data(), from.type.dtype, dst, to, count);
 }
 

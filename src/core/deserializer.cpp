@@ -125,7 +125,7 @@ ser_outcome AbstractDeserializer::load_into(std::string_view key, const std::vec
         if (offset) read_block(k, block, *offset, buf);
         else read_entry(k, meta, buf);
     };
-    const bool direct = have.id == want.id && !(block.fortran_order && block.shape.size() > 1);
+    const bool direct = have.id == want.id && !needs_transpose(block.shape, block.fortran_order, target.fortran_order);
     if (direct) {
         read(target.data);
         if (needs_byteswap(block.type)) byteswap_inplace(target.data, block.count(), block.type);
@@ -133,7 +133,7 @@ ser_outcome AbstractDeserializer::load_into(std::string_view key, const std::vec
     }
     std::vector<unsigned char> scratch(stored);
     read(scratch.data());
-    convert_array(block, scratch.data(), want.id, target.data);
+    convert_array(block, scratch.data(), want.id, target.fortran_order, target.data);
     return SER_LOADED;
 }
 

@@ -16,12 +16,13 @@
 
 namespace chainerser::core {
 
-// A caller's buffer: native byte order, C order.
+// A caller's buffer: native byte order, C order unless fortran_order.
 struct TargetBuffer {
     ser_dtype dtype;
     std::vector<int64_t> shape;
     void *data;
     size_t size;
+    bool fortran_order = false;
 };
 
 class AbstractDeserializer {

@@ -1,7 +1,7 @@
 """Checks the copies of the options table against the table itself (core/options.cpp, printed by
-options_table_dump): the fields of ser_options in chainerser.h, the table in docs/options.md and
-the Rust binding's #[repr(C)] mirror. Go and the C++ wrapper use the C header and
-ser_options_init, so they have no copy to check.
+options_table_dump): the fields of ser_options in chainerser.h, the table in docs/options.md, the
+Rust binding's #[repr(C)] mirror and the Fortran binding's bind(C) one. Go and the C++ wrapper use
+the C header and ser_options_init, so they have no copy to check.
 
 usage: options_table_check.py OPTIONS_TABLE_DUMP REPO_ROOT
 """
@@ -18,6 +18,8 @@ C_FIELD = re.compile(r"(.*?[\s*])([a-z_]+)", re.S)
 RUST_FIELD = re.compile(r"^\s*pub ([a-z_]+): ([^,]+),", re.M)
 C_WIDTH = {"uint32_t": 4, "int32_t": 4, "uint64_t": 8, "size_t": 8}
 RUST_WIDTH = {"u32": 4, "i32": 4, "u64": 8, "usize": 8}
+FORTRAN_FIELD = re.compile(r"^\s*(integer\(c_\w+\)|type\(c_\w+\))\s*::\s*([a-z_]+)", re.M)
+FORTRAN_WIDTH = {"integer(c_int32_t)": 4, "integer(c_int64_t)": 8, "integer(c_size_t)": 8}
 
 
 def struct_body(text, start, what):
@@ -44,6 +46,15 @@ def header_fields(root):
 def rust_fields(root):
     body = struct_body((root / "bindings/rust/src/sys.rs").read_text(), "pub struct ser_options {", "sys.rs")
     return RUST_FIELD.findall(body)
+
+
+def fortran_fields(root):
+    text = (root / "bindings/fortran/chainerser.f90").read_text()
+    start = text.find("type, bind(C), public :: ser_options")
+    if start < 0:
+        sys.exit("chainerser.f90: 'type, bind(C), public :: ser_options' not found")
+    body = text[start:text.find("end type", start)]
+    return [(name, ftype) for ftype, name in FORTRAN_FIELD.findall(body)]
 
 
 def main():
@@ -75,6 +86,15 @@ def main():
         if "*" in ctype and "*" not in rtype and "fn" not in rtype:
             problems.append(f"sys.rs: {name} is {rtype}, chainerser.h has a pointer {ctype}")
 
+    fortran = fortran_fields(root)
+    if [n for n, _ in fortran] != names:
+        problems.append(f"chainerser.f90 mirrors ser_options as {[n for n, _ in fortran]}, chainerser.h has {names}")
+    for (name, ftype), (_, ctype) in zip(fortran, fields):
+        if ctype in C_WIDTH and FORTRAN_WIDTH.get(ftype) != C_WIDTH[ctype]:
+            problems.append(f"chainerser.f90: {name} is {ftype}, chainerser.h has {ctype}")
+        if ("*" in ctype or "fn" in ctype) != ftype.startswith("type("):
+            problems.append(f"chainerser.f90: {name} is {ftype}, chainerser.h has {ctype}")
+
     docs = (root / "docs/options.md").read_text()
     if BEGIN not in docs or END not in docs:
         problems.append("docs/options.md: the generated-table markers are missing")
@@ -89,7 +109,7 @@ def main():
     if problems:
         return 1
     print(f"options_table_check: {len(numeric)} numeric and {len(table['pointer_fields'])} pointer fields agree "
-          "in chainerser.h, sys.rs and docs/options.md")
+          "in chainerser.h, sys.rs, chainerser.f90 and docs/options.md")
     return 0
 
 

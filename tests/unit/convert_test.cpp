@@ -1,4 +1,4 @@
-// Conversions: float16 against numpy's astype, Fortran-to-C order, byte swaps, casts.
+// Conversions: float16 against numpy's astype, C and Fortran order both ways, byte swaps, casts.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -91,6 +91,43 @@ TEST(Convert, FortranToC) {
     check_fortran_to_c({2, 0, 3});
 }
 
+// Both directions against the element-by-element definition, for any item size: element
+// (i0, ..., in) holds its C-order index, written into `itemsize` bytes.
+void check_both_orders(const std::vector<int64_t> &shape, size_t itemsize) {
+    size_t n = 1;
+    for (int64_t d : shape) n *= size_t(d);
+    std::vector<unsigned char> c(n * itemsize), f(n * itemsize), back(n * itemsize, 0xAB);
+    std::vector<int64_t> idx(shape.size(), 0);
+    for (size_t k = 0; k < n; ++k) {
+        size_t off = 0, stride = 1;
+        for (size_t a = 0; a < shape.size(); ++a) off += size_t(idx[a]) * stride, stride *= size_t(shape[a]);
+        for (size_t b = 0; b < itemsize; ++b) c[k * itemsize + b] = f[off * itemsize + b] = (unsigned char)((k >> (8 * (b % 8))) + b);
+        for (size_t a = shape.size(); a-- > 0;)
+            if (++idx[a] < shape[a]) break;
+            else idx[a] = 0;
+    }
+    std::vector<unsigned char> out(n * itemsize, 0xCD);
+    c_to_fortran(c.data(), out.data(), shape, itemsize);
+    EXPECT_TRUE(out == f) << "c_to_fortran, itemsize " << itemsize;
+    fortran_to_c(f.data(), back.data(), shape, itemsize);
+    EXPECT_TRUE(back == c) << "fortran_to_c, itemsize " << itemsize;
+}
+
+TEST(Convert, BothOrdersInCacheBlocks) {
+    // Large enough to be split into many blocks, with odd extents, axes of 1 and every item size
+    // class (the fixed-size copies and the generic one).
+    for (size_t itemsize : {1, 2, 3, 4, 8, 16, 20}) {
+        check_both_orders({300, 257}, itemsize);
+        check_both_orders({7, 1, 129, 33}, itemsize);
+        check_both_orders({2, 500, 3, 2}, itemsize);
+    }
+    check_both_orders({1, 1000}, 4);
+    check_both_orders({1000}, 8);
+    check_both_orders({}, 8);
+    check_both_orders({3, 0, 4}, 4);
+    check_both_orders({2, 3, 2, 3, 2, 3, 2}, 2);
+}
+
 TEST(Convert, ConvertArrayTransposesSwapsAndCasts) {
     // A big-endian, column-major (2, 3) int16 array read into a float64 C-order buffer.
     ArrayMeta m;
@@ -106,7 +143,7 @@ TEST(Convert, ConvertArrayTransposesSwapsAndCasts) {
             stored[off] = uint8_t(v >> 8), stored[off + 1] = uint8_t(v & 0xff);
         }
     double out[6];
-    convert_array(m, stored, SER_FLOAT64, out);
+    convert_array(m, stored, SER_FLOAT64, false, out);
     for (int k = 0; k < 6; ++k) EXPECT_EQ(out[k], double(c_values[k])) << k;
 }
 

@@ -1,13 +1,43 @@
 !> Tests of the Fortran binding against the real library and NumPy/h5py.
 !> Usage: test_chainerser REPO_DIR WORK_DIR  (REPO_DIR holds tests/data and bindings/python_checks)
+module test_predicates
+  use, intrinsic :: iso_c_binding
+  use chainerser, only: ser_c_string
+  implicit none
+contains
+  !> An ignore_fn: skips every bias, counting its calls in the integer(c_int) at ctx.
+  function skip_biases(key, ctx) bind(C) result(skip)
+    type(c_ptr), value :: key, ctx
+    integer(c_int) :: skip
+    integer(c_int), pointer :: calls
+    character(:), allocatable :: k
+    call c_f_pointer(ctx, calls)
+    calls = calls + 1
+    k = ser_c_string(key)
+    skip = merge(1, 0, len(k) >= 2 .and. k(max(1, len(k) - 1):) == '/b')
+  end function
+end module test_predicates
+
 program test_chainerser
-  use, intrinsic :: iso_fortran_env, only: real32, real64, int32, int64, error_unit
+  use, intrinsic :: iso_c_binding, only: c_bool, c_int, c_funloc, c_loc
+  use, intrinsic :: iso_fortran_env, only: real32, real64, int8, int16, int32, int64, error_unit
   use chainerser
+  use test_predicates
   implicit none
 
   character(*), parameter :: LOG_TEXT = '[{"main/loss": 0.25, "unit": "' // char(194) // char(181) // 's"}]'
   character(:), allocatable :: repo, work, python
   integer :: failures = 0
+
+  !> One array of each element type the binding maps (bindings/python_checks/fortran_arrays.py).
+  type :: typed_arrays
+    real(real32) :: r32(2, 3, 4) = 0
+    complex(real32) :: c64(3, 2) = 0
+    integer(int8) :: i8(4, 3) = 0
+    integer(int16) :: i16(2, 2, 2, 2) = 0
+    logical(c_bool) :: b(3, 4) = .false.
+    logical :: l(2, 5) = .false.
+  end type
 
   repo = arg(1)
   work = arg(2)
@@ -20,6 +50,13 @@ program test_chainerser
   call fixture_matches_python('cnn.h5')
   call linear_weight_is_the_same_matrix()
   call error_paths()
+  call element_types_round_trip('npz')
+  call element_types_round_trip('h5')
+  call numpy_orders_read()
+  call slabs_and_batches('npz')
+  call slabs_and_batches('h5')
+  call open_options()
+  call versions_and_errors()
 
   if (failures > 0) then
     write (error_unit, '(i0, a)') failures, ' check(s) failed'
@@ -111,12 +148,7 @@ contains
     end do
 
     path = work // '/fortran_model.' // fmt
-    if (fmt == 'npz') then
-      call ser_create_npz(f, path, st, msg)
-    else
-      call ser_create_h5(f, path, st, msg)
-    end if
-    call must(st, msg, 'create ' // path)
+    call open_as(f, fmt, path, create=.true.)
     call f%child('predictor', predictor, st, msg)
     call must(st, msg, 'child predictor')
     call predictor%child('l1', l1, st, msg)
@@ -139,12 +171,7 @@ contains
 
     call check(run_python('check_model.py', fmt // ' ' // path) == 0, fmt // ' model: check_model.py')
 
-    if (fmt == 'npz') then
-      call ser_open_npz(f, path, st, msg)
-    else
-      call ser_open_h5(f, path, st, msg)
-    end if
-    call must(st, msg, 'open ' // path)
+    call open_as(f, fmt, path, create=.false.)
     call f%keys(keys)
     call check(size(keys) == 10, fmt // ': 10 keys')
     if (size(keys) == 10) then
@@ -354,5 +381,271 @@ contains
     call w%close(stat=st)
     call check(st == 0, 'close after discard is a no-op')
   end subroutine
+
+  !> The arrays of bindings/python_checks/fortran_arrays.py, with A(i+1, j+1, ...) = a[i, j, ...]
+  !> (zero and false when formula is false).
+  function typed_arrays_of(formula) result(t)
+    logical, intent(in) :: formula
+    type(typed_arrays) :: t
+    integer :: i, j, k, m
+    if (.not. formula) return
+    do concurrent(i=0:1, j=0:2, k=0:3)
+      t%r32(i + 1, j + 1, k + 1) = 100 * i + 10 * j + k + 0.5
+    end do
+    do concurrent(i=0:2, j=0:1)
+      t%c64(i + 1, j + 1) = cmplx(10 * i + j, i - j, real32)
+    end do
+    do concurrent(i=0:3, j=0:2)
+      t%i8(i + 1, j + 1) = int(10 * i - j, int8)
+    end do
+    do concurrent(i=0:1, j=0:1, k=0:1, m=0:1)
+      t%i16(i + 1, j + 1, k + 1, m + 1) = int(1000 * i + 100 * j + 10 * k + m, int16)
+    end do
+    do concurrent(i=0:2, j=0:3)
+      t%b(i + 1, j + 1) = logical(mod(i + 2 * j, 3) == 0, c_bool)
+    end do
+    do concurrent(i=0:1, j=0:4)
+      t%l(i + 1, j + 1) = mod(i * j, 2) == 1
+    end do
+  end function
+
+  logical function same_arrays(x, y)
+    type(typed_arrays), intent(in) :: x, y
+    same_arrays = all(x%r32 == y%r32) .and. all(x%c64 == y%c64) .and. all(x%i8 == y%i8) .and. &
+                  all(x%i16 == y%i16) .and. all(x%b .eqv. y%b) .and. all(x%l .eqv. y%l)
+  end function
+
+  !> Reads the six arrays from the keys prefix // name.
+  function read_arrays(f, prefix) result(t)
+    type(ser_file), intent(in) :: f
+    character(*), intent(in) :: prefix
+    type(typed_arrays) :: t
+    t = typed_arrays_of(.false.)
+    call f%get(prefix // 'r32', t%r32)
+    call f%get(prefix // 'c64', t%c64)
+    call f%get(prefix // 'i8', t%i8)
+    call f%get(prefix // 'i16', t%i16)
+    call f%get(prefix // 'b', t%b)
+    call f%get(prefix // 'l', t%l)
+  end function
+
+  !> Every element type written column-major without a copy, as NumPy/h5py read it, and read back.
+  subroutine element_types_round_trip(fmt)
+    character(*), intent(in) :: fmt
+    type(ser_file) :: f
+    type(typed_arrays) :: t
+    type(ser_array_info) :: info
+    character(:), allocatable :: path
+    character(len=1024) :: msg
+    integer :: st
+
+    t = typed_arrays_of(.true.)
+    path = work // '/fortran_types.' // fmt
+    call open_as(f, fmt, path, create=.true.)
+    call f%put('r32', t%r32)
+    call f%put('c64', t%c64)
+    call f%put('i8', t%i8)
+    call f%put('i16', t%i16)
+    call f%put('b', t%b)
+    call f%put('l', t%l)
+    call f%close(st, msg)
+    call must(st, msg, 'close ' // path)
+    call check(run_python('fortran_arrays.py', 'check ' // fmt // ' ' // path) == 0, fmt // ': fortran_arrays.py check')
+
+    call open_as(f, fmt, path, create=.false.)
+    call f%info('r32', info)
+    call check(info%dtype == SER_FLOAT32 .and. info%ndim == 3 .and. all(info%shape(1:3) == [2, 3, 4]), &
+               fmt // ': info of r32')
+    call check(info%fortran_order == merge(SER_ORDER_F, SER_ORDER_C, fmt == 'npz'), fmt // ': r32 memory order')
+    call check(same_arrays(read_arrays(f, ''), t), fmt // ': every type read back')
+    call f%close()
+  end subroutine
+
+  !> NumPy writes every array C- and Fortran-ordered; both read into the same Fortran array.
+  subroutine numpy_orders_read()
+    type(ser_file) :: f
+    character(:), allocatable :: path
+    path = work // '/numpy_orders.npz'
+    call check(run_python('fortran_arrays.py', 'write ' // path) == 0, 'fortran_arrays.py write')
+    call ser_open_npz(f, path)
+    call check(same_arrays(read_arrays(f, 'c/'), typed_arrays_of(.true.)), 'NumPy C-ordered arrays')
+    call check(same_arrays(read_arrays(f, 'f/'), typed_arrays_of(.true.)), 'NumPy Fortran-ordered arrays')
+    call f%close()
+  end subroutine
+
+  !> Blocks (get with offset) and batched reads, from both formats.
+  subroutine slabs_and_batches(fmt)
+    character(*), intent(in) :: fmt
+    type(ser_file) :: f
+    type(ser_batch) :: batch
+    type(typed_arrays) :: t
+    type(typed_arrays), target :: got
+    real(real32) :: block(2, 2, 3)
+    integer(int64), target :: missing(2)
+    character(len=1024) :: msg
+    integer :: st
+
+    t = typed_arrays_of(.true.)
+    call open_as(f, fmt, work // '/fortran_types.' // fmt, create=.false.)
+    ! NumPy's a[0:2, 1:3, 1:4] is the Fortran section r32(1:2, 2:3, 2:4).
+    call f%get('r32', block, offset=[0_int64, 1_int64, 1_int64])
+    call check(all(block == t%r32(1:2, 2:3, 2:4)), fmt // ': block at offset (0, 1, 1)')
+    call f%get('r32', block, offset=[0_int64, 1_int64], stat=st, errmsg=msg)
+    call check(st == SER_EINVAL .and. index(msg, 'offset has 2 values') > 0, fmt // ': short offset: ' // trim(msg))
+    call f%get('r32', block, offset=[1_int64, 1_int64, 1_int64], stat=st, errmsg=msg)
+    call check(st == SER_EINVAL .and. index(msg, 'outside') > 0, fmt // ': block outside: ' // trim(msg))
+
+    got = typed_arrays_of(.false.)
+    call batch%add('r32', got%r32)
+    call batch%add('i8', got%i8)
+    call batch%add('b', got%b)
+    call f%get_batch(batch, st, msg)
+    call check(st == SER_OK .and. batch%size() == 3, fmt // ': batch: ' // trim(msg))
+    call check(all(got%r32 == t%r32) .and. all(got%i8 == t%i8) .and. all(got%b .eqv. t%b), fmt // ': batch values')
+    call check(batch%outcome(1) == SER_LOADED .and. batch%status(3) == SER_OK, fmt // ': batch outcomes')
+    call batch%add('nope', missing)
+    call f%get_batch(batch, st, msg)
+    call check(st == SER_ENOTFOUND .and. index(msg, 'nope') > 0, fmt // ': batch with a missing key: ' // trim(msg))
+    call check(batch%status(4) == SER_ENOTFOUND .and. batch%status(1) == SER_OK, fmt // ': batch statuses')
+    call batch%clear()
+    call check(batch%size() == 0, 'batch cleared')
+    call f%close()
+  end subroutine
+
+  !> Open options: writing stored or compressed, the reading prefix, ignored keys and predicate,
+  !> strictness, casts and limits.
+  subroutine open_options()
+    type(ser_file) :: f, h5
+    type(ser_options) :: opts
+    real(real32) :: w(3, 4), bias(3)
+    real(real64) :: w64(3, 4)
+    integer(int16) :: i16(2, 2, 2, 2)
+    character(:), allocatable :: path
+    character(len=1024) :: msg
+    integer :: st, outcome
+    integer(c_int), target, volatile :: predicate_calls  ! changed by the library's call of skip_biases
+
+    opts = ser_default_options()
+    call check(opts%version == SER_OPTIONS_VERSION .and. opts%compress == 1 .and. opts%strict == 1 .and. &
+               opts%max_header_bytes == 10000 .and. opts%max_inflate_ratio == 1032, 'the library''s defaults')
+    path = work // '/fortran_stored.npz'
+    opts%compress = 0
+    opts%threads = 2
+    call ser_create_npz(f, path, options=opts)
+    w = 1.5
+    call f%put('predictor/l1/W', w)
+    call f%put('predictor/l1/b', [1.0, 2.0, 3.0])
+    call f%close()
+    call check(run_python_code('import zipfile; z = zipfile.ZipFile(''' // path // '''); ' // &
+                               'assert all(i.compress_type == zipfile.ZIP_STORED for i in z.infolist())') == 0, &
+               'compress = 0 writes stored members')
+
+    call ser_open_npz(f, path, key_path='predictor/')
+    w = 0
+    call f%get('l1/W', w)
+    call check(all(w == 1.5), 'key_path predictor/')
+    call f%close()
+
+    call ser_open_npz(f, path, ignore_names=['predictor/l1/W'])
+    w = 0
+    call f%get('predictor/l1/W', w, outcome=outcome)
+    call check(outcome == SER_SKIP_IGNORED .and. all(w == 0), 'ignore_names')
+    call f%close()
+
+    predicate_calls = 0
+    opts = ser_default_options()
+    opts%ignore_fn = c_funloc(skip_biases)
+    opts%ignore_ctx = c_loc(predicate_calls)
+    opts%strict = 0
+    opts%cast = SER_CAST_SAFE
+    call ser_open_npz(f, path, options=opts)
+    bias = 0
+    call f%get('predictor/l1/b', bias, outcome=outcome)
+    call check(outcome == SER_SKIP_IGNORED .and. all(bias == 0) .and. predicate_calls > 0, 'ignore_fn skips predictor/l1/b')
+    call f%get('predictor/l9/W', w, outcome=outcome)
+    call check(outcome == SER_SKIP_MISSING, 'strict = 0: a missing key is skipped')
+    call f%get('predictor/l1/W', w64)
+    call check(all(w64 == 1.5d0), 'cast = SER_CAST_SAFE reads float32 as real64')
+    call f%close()
+
+    opts = ser_default_options()
+    opts%max_entry_bytes = 16
+    call ser_open_npz(f, path, options=opts)
+    call f%get('predictor/l1/W', w, stat=st, errmsg=msg)
+    call check(st == SER_ELIMIT .and. index(msg, 'limit') > 0, 'max_entry_bytes: ' // trim(msg))
+    call f%close()
+
+    opts = ser_default_options()
+    opts%version = 99
+    call ser_open_npz(f, path, stat=st, errmsg=msg, options=opts)
+    call check(st == SER_EINVAL .and. .not. f%is_open(), 'a bad options version: ' // trim(msg))
+
+    ! Copies: every entry of the NPZ of all types to HDF5, and one entry on its own.
+    call ser_open_npz(f, work // '/fortran_types.npz')
+    call ser_create_h5(h5, work // '/fortran_copied.h5')
+    call h5%copy_all(f, st, msg)
+    call check(st == SER_OK, 'copy_all: ' // trim(msg))
+    call h5%copy_entry(f, 'r32', st, msg)
+    call check(st == SER_EEXISTS, 'copy_entry of a key already copied: ' // trim(msg))
+    call h5%close(st, msg)
+    call must(st, msg, 'close fortran_copied.h5')
+    call f%close()
+    call check(run_python('fortran_arrays.py', 'check h5 ' // work // '/fortran_copied.h5') == 0, &
+               'copy_all NPZ to HDF5: fortran_arrays.py check')
+    call ser_open_npz(f, work // '/fortran_types.npz')
+    call ser_create_npz(h5, work // '/fortran_one.npz')
+    call h5%copy_entry(f, 'i16', st, msg)
+    call h5%close()
+    call f%close()
+    call ser_open_npz(f, work // '/fortran_one.npz')
+    i16 = 0
+    call f%get('i16', i16)
+    call check(i16(2, 2, 2, 2) == 1111 .and. i16(2, 1, 2, 1) == 1010, 'copy_entry')
+    call f%close()
+  end subroutine
+
+  !> Versions, status texts and the HDF5 lock.
+  subroutine versions_and_errors()
+    character(:), allocatable :: v
+    character(len=32) :: expected
+    integer :: n, st
+    character(len=1024) :: msg
+    v = ser_version_string()
+    n = ser_version_number()
+    write (expected, '(i0, ".", i0, ".", i0)') n / 10000, mod(n / 100, 100), mod(n, 100)
+    call check(v == trim(expected), 'version string ' // v // ' agrees with the number')
+    call check(len(ser_strerror(SER_ENOTFOUND)) > 0 .and. ser_strerror(SER_ENOTFOUND) /= ser_strerror(SER_EINVAL), &
+               'ser_strerror')
+    call ser_h5_lock(st)
+    call check(st == SER_OK, 'ser_h5_lock')
+    call ser_h5_unlock(st)
+    call check(st == SER_OK, 'ser_h5_unlock')
+    call ser_h5_unlock(st, msg)
+    call check(st == SER_EINVAL .and. index(msg, 'does not hold') > 0, 'unlock without the lock: ' // trim(msg))
+  end subroutine
+
+  !> Opens path as fmt ('npz' or 'h5'): a new file to write with create, else one to read.
+  subroutine open_as(f, fmt, path, create)
+    type(ser_file), intent(out) :: f
+    character(*), intent(in) :: fmt, path
+    logical, intent(in) :: create
+    if (fmt == 'npz' .and. create) then
+      call ser_create_npz(f, path)
+    else if (fmt == 'npz') then
+      call ser_open_npz(f, path)
+    else if (create) then
+      call ser_create_h5(f, path)
+    else
+      call ser_open_h5(f, path)
+    end if
+  end subroutine
+
+  !> Runs python -c CODE; returns its exit status.
+  integer function run_python_code(code) result(status)
+    character(*), intent(in) :: code
+    integer :: cmdstat
+    call execute_command_line(python // ' -c "' // code // '"', exitstat=status, cmdstat=cmdstat)
+    if (cmdstat /= 0) status = -1
+  end function
 
 end program test_chainerser
