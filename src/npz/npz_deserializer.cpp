@@ -21,14 +21,15 @@ struct NpzDeserializer::Archive {
     std::mutex mutex;
     struct Parsed {
         ArrayMeta meta;
-        uint64_t data_offset;
+        uint64_t data_offset = 0;
+        bool decoded = false;
     };
-    std::map<std::string, Parsed> headers;  // cache of decoded npy headers
+    std::vector<Parsed> headers;  // headers[i]: keys[i]'s npy header, once decoded
 
-    std::optional<uint64_t> member_of(const std::string &key) const {
+    std::optional<size_t> index_of(const std::string &key) const {
         auto it = std::lower_bound(keys.begin(), keys.end(), key);
         if (it == keys.end() || *it != key) return std::nullopt;
-        return members[size_t(it - keys.begin())];
+        return size_t(it - keys.begin());
     }
 };
 
@@ -64,6 +65,7 @@ std::unique_ptr<AbstractDeserializer> NpzDeserializer::open(const std::string &f
         archive->keys.push_back(std::move(key));
         archive->members.push_back(member);
     }
+    archive->headers.resize(archive->keys.size());
     return std::make_unique<NpzDeserializer>(std::move(prefix), std::move(options), std::move(archive));
 }
 
@@ -76,15 +78,14 @@ std::unique_ptr<AbstractDeserializer> NpzDeserializer::make_child(std::string pa
 const std::vector<std::string> &NpzDeserializer::all_keys() { return archive_->keys; }
 
 std::optional<ArrayMeta> NpzDeserializer::stat_entry(const std::string &key) {
-    uint64_t member;
+    const std::optional<size_t> index = archive_->index_of(key);  // keys never change after open
+    if (!index) return std::nullopt;
     {
         std::lock_guard<std::mutex> lock(archive_->mutex);
-        const std::optional<uint64_t> found = archive_->member_of(key);
-        if (!found) return std::nullopt;
-        auto cached = archive_->headers.find(key);
-        if (cached != archive_->headers.end()) return cached->second.meta;
-        member = *found;
+        const Archive::Parsed &cached = archive_->headers[*index];
+        if (cached.decoded) return cached.meta;
     }
+    const uint64_t member = archive_->members[*index];
     // Decoded without the lock, so that threads reading different keys overlap; two threads
     // decoding the same header store the same result.
     ZipReader &zip = *archive_->zip;
@@ -117,7 +118,7 @@ std::optional<ArrayMeta> NpzDeserializer::stat_entry(const std::string &key) {
                                       std::to_string(size - offset));
         }
         std::lock_guard<std::mutex> lock(archive_->mutex);
-        archive_->headers[key] = {h.meta, offset};
+        archive_->headers[*index] = {h.meta, offset, true};
         return h.meta;
     } catch (const Error &e) {
         std::string msg = e.what();
@@ -127,10 +128,11 @@ std::optional<ArrayMeta> NpzDeserializer::stat_entry(const std::string &key) {
 }
 
 std::pair<uint64_t, uint64_t> NpzDeserializer::located(const std::string &key) {
+    const std::optional<size_t> index = archive_->index_of(key);
     std::lock_guard<std::mutex> lock(archive_->mutex);
-    auto h = archive_->headers.find(key);
-    if (h == archive_->headers.end()) fail(SER_EINTERNAL, where(file_name(), key) + "read before stat");
-    return {*archive_->member_of(key), h->second.data_offset};
+    if (!index || !archive_->headers[*index].decoded)
+        fail(SER_EINTERNAL, where(file_name(), key) + "read before stat");
+    return {archive_->members[*index], archive_->headers[*index].data_offset};
 }
 
 void NpzDeserializer::read_entry(const std::string &key, const ArrayMeta &meta, void *buf) {
