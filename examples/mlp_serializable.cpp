@@ -1,10 +1,12 @@
 // Chainer's serialization protocol in C++: a two-layer MLP and its optimizer state implement
 // Serializable, are saved with save_npz in Chainer's key layout, and loaded back into a fresh
-// model whose parameters are uninitialised (they take the stored shapes, as in Chainer).
+// model whose parameters are uninitialised (they take the stored shapes, as in Chainer). Then a
+// Handle describes one weight and reads one row of it alone (a slab), under explicit limits.
 // Usage: mlp_serializable [FILE.npz]
 #include <chainerser/chainerser.hpp>
 
 #include <cstdio>
+#include <vector>
 
 namespace {
 
@@ -42,6 +44,11 @@ struct Classifier : chainerser::Serializable {  // Chainer's L.Classifier(predic
 
 int main(int argc, char **argv) {
     const std::string path = argc > 1 ? argv[1] : "mlp_serializable.npz";
+    if (!chainerser::version_compatible()) {
+        std::fprintf(stderr, "mlp_serializable: built for libchainerser %d, running with %s\n",
+                     chainerser::header_version_number, chainerser::version_string().c_str());
+        return 1;
+    }
     try {
         Classifier model;
         model.predictor.l1.W = Tensor<float>({8, 4}, 0.5f);
@@ -56,7 +63,16 @@ int main(int argc, char **argv) {
         const Tensor<float> &w = fresh.predictor.l2.W;
         std::printf("%s: predictor/l2/W has shape (%lld, %lld), W[0] = %g; iteration = %lld\n", path.c_str(),
                     (long long)w.shape[0], (long long)w.shape[1], double(w.data[0]), (long long)fresh.iteration);
-        return w.data == model.predictor.l2.W.data && fresh.iteration == 42 ? 0 : 1;
+
+        chainerser::LoadOptions options;
+        options.limits.max_entry_bytes = 1 << 20;  // refuse any entry over 1 MiB
+        chainerser::Handle file = chainerser::open_npz(path, options);
+        const chainerser::ArrayInfo info = file.info("predictor/l2/W");
+        const Tensor<float> row = file.get_slab<float>("predictor/l2/W", {2, 0}, {1, info.shape[1]});
+        std::printf("%s: predictor/l2/W is %s, row 2 has %zu elements\n", path.c_str(), info.descr().c_str(),
+                    row.data.size());
+        const bool row_ok = info.descr() == "<f4" && row.data == std::vector<float>(8, -0.25f);
+        return w.data == model.predictor.l2.W.data && fresh.iteration == 42 && row_ok ? 0 : 1;
     } catch (const chainerser::Error &e) {
         std::fprintf(stderr, "mlp_serializable: %s\n", e.what());
         return 1;

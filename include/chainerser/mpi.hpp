@@ -63,9 +63,8 @@ inline void save_npz(MPI_Comm comm, const std::string &path, Serializable &obj, 
 
 /** @brief chainer.serializers.load_npz on every rank of @p comm (each rank reads for itself). */
 inline void load_npz(MPI_Comm comm, const std::string &path, Serializable &obj, const LoadOptions &options = LoadOptions()) {
-    std::vector<const char *> names;
-    ser_options o = detail::load_c_options(options, names);
-    Handle file = open_npz(comm, path, SER_READ, &o);
+    detail::CLoadOptions o(options);  // outlives `file`, so the ignore predicate does too
+    Handle file = open_npz(comm, path, SER_READ, &o.raw);
     Serializer s(file.get(), false);
     obj.serialize(s);
     file.close();

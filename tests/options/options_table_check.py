@@ -1,7 +1,8 @@
 """Checks the copies of the options table against the table itself (core/options.cpp, printed by
 options_table_dump): the fields of ser_options in chainerser.h, the table in docs/options.md, the
-Rust binding's #[repr(C)] mirror and the Fortran binding's bind(C) one. Go and the C++ wrapper use
-the C header and ser_options_init, so they have no copy to check.
+Rust binding's #[repr(C)] mirror and the Fortran binding's bind(C) one, and that the C++ wrapper
+(chainerser.hpp, between its "ser_options mirror" markers) sets every field from LoadOptions or
+WriteOptions. Go uses the C header and ser_options_init, so it has no copy to check.
 
 usage: options_table_check.py OPTIONS_TABLE_DUMP REPO_ROOT
 """
@@ -57,6 +58,18 @@ def fortran_fields(root):
     return [(name, ftype) for ftype, name in FORTRAN_FIELD.findall(body)]
 
 
+CPP_BEGIN = "// BEGIN ser_options mirror"
+CPP_END = "// END ser_options mirror"
+CPP_FIELD = re.compile(r"\braw\.([a-z_]+)\s*=")
+
+
+def cpp_fields(root):
+    text = (root / "include/chainerser/chainerser.hpp").read_text()
+    if CPP_BEGIN not in text or CPP_END not in text:
+        sys.exit("chainerser.hpp: the ser_options mirror markers are missing")
+    return set(CPP_FIELD.findall(text[text.index(CPP_BEGIN):text.index(CPP_END)]))
+
+
 def main():
     dump, root = sys.argv[1], pathlib.Path(sys.argv[2])
     table = json.loads(subprocess.run([dump, "--json"], check=True, capture_output=True, text=True).stdout)
@@ -95,6 +108,11 @@ def main():
         if ("*" in ctype or "fn" in ctype) != ftype.startswith("type("):
             problems.append(f"chainerser.f90: {name} is {ftype}, chainerser.h has {ctype}")
 
+    cpp = cpp_fields(root)
+    if cpp != set(names[1:]):
+        problems.append(f"chainerser.hpp: LoadOptions/WriteOptions do not set {sorted(set(names[1:]) - cpp)}"
+                        + (f" and set unknown {sorted(cpp - set(names[1:]))}" if cpp - set(names[1:]) else ""))
+
     docs = (root / "docs/options.md").read_text()
     if BEGIN not in docs or END not in docs:
         problems.append("docs/options.md: the generated-table markers are missing")
@@ -109,7 +127,7 @@ def main():
     if problems:
         return 1
     print(f"options_table_check: {len(numeric)} numeric and {len(table['pointer_fields'])} pointer fields agree "
-          "in chainerser.h, sys.rs, chainerser.f90 and docs/options.md")
+          "in chainerser.h, sys.rs, chainerser.f90, chainerser.hpp and docs/options.md")
     return 0
 
 
