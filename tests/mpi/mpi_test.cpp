@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "mpi_gtest_main.h"
+
 namespace {
 
 std::string g_dir;
@@ -564,19 +566,5 @@ TEST(MpiArguments, EveryArgumentIsChecked) {
 }  // namespace
 
 int main(int argc, char **argv) {
-    MPI_Init(&argc, &argv);
-    ::testing::InitGoogleTest(&argc, argv);
-    MPI_Comm_rank(MPI_COMM_WORLD, &g_rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &g_size);
-    if (argc < 2) {
-        if (g_rank == 0) fprintf(stderr, "usage: mpi_tests OUTPUT_DIR\n");
-        MPI_Finalize();
-        return 2;
-    }
-    g_dir = argv[1];
-    const int failed = RUN_ALL_TESTS();
-    int any = 0;
-    MPI_Allreduce(&failed, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-    MPI_Finalize();
-    return any;
+    return run_mpi_gtest(argc, argv, "mpi_tests OUTPUT_DIR", g_dir, g_rank, g_size);
 }
