@@ -13,7 +13,8 @@ packages=(cmake g++ make pkg-config libzip-dev libhdf5-dev libdeflate-dev zlib1g
           googletest libgtest-dev python3-numpy python3-h5py gfortran golang-go doxygen abigail-tools
           clang-14 libclang-rt-14-dev valgrind                             # tools/hardening.sh
           build-essential debhelper dpkg-dev lintian man-db groff-base git  # tools/package_test.sh
-          libopenmpi-dev openmpi-bin libhdf5-openmpi-dev)                   # the MPI flavour (docs/mpi.md)
+          libopenmpi-dev openmpi-bin libhdf5-openmpi-dev                    # the MPI flavour (docs/mpi.md)
+          python3-h5py-mpi python3-mpi4py)                                  # its h5py interop tests (tests/mpi)
 # A Rust toolchain may already be there from rustup; only then is Debian's left out.
 export PATH="$PATH:$HOME/.cargo/bin"
 command -v cargo >/dev/null 2>&1 || packages+=(cargo)
@@ -56,7 +57,7 @@ print('numpy.load reads it back:', {k: z[k].shape for k in sorted(z.files)})" "$
         cmake -S "$here" -B "$build_mpi" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHAINERSER_MPI=ON \
               -DCHAINERSER_BUILD_BINDINGS=OFF -DCHAINERSER_BUILD_EXAMPLES=OFF -DCHAINERSER_BUILD_BENCH=OFF \
               -DCHAINERSER_BUILD_TOOLS=OFF -DCHAINERSER_BUILD_FUZZERS=OFF
-        cmake --build "$build_mpi" -j "$jobs" --target chainerser_mpi mpi_tests mpi_header_check_c99 mpi_domain
+        cmake --build "$build_mpi" -j "$jobs" --target chainerser_mpi mpi_tests h5py_interop_tests mpi_header_check_c99 mpi_domain
         (cd "$build_mpi" && OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
              ctest --output-on-failure -L mpi)
         # Sanitizers, valgrind and fuzzing (docs/security.md); slower, so after the main suite.

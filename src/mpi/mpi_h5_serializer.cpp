@@ -287,32 +287,40 @@ void MpiH5Serializer::commit() {
     agree_commit(alone, together);
     try {
         const std::vector<Item> items = decode(all_records(comm, s.records));
-        collectively(comm, [&] {
-            Hdf5Lock lock;
-            const hid_t file = s.h5.get();
-            for (const Item &it : items) {
-                const std::string at = where(s.file, it.key);
-                if (it.kind == kGroup) {
-                    ensure_group(file, it.key, s.file + ": group '" + it.key + "': ");
-                    continue;
-                }
-                const DatasetLayout layout = h5py_dataset_layout(it.meta, s.options, at);
-                H5Id dataset;
+        // Each collective HDF5 call (a group, a dataset's creation, its write, its close) is its
+        // own agreed step: a rank whose call failed (a write past RLIMIT_FSIZE, a full disk) must
+        // not go on to the next collective call while the others make it, or the ranks wait for
+        // each other in different collectives (H5Fflush's barrier against our agreement).
+        const hid_t file = s.h5.get();
+        for (const Item &it : items) {
+            const std::string at = where(s.file, it.key);
+            Hdf5Lock lock;  // first: the dataset below is closed under it, also when a step throws
+            if (it.kind == kGroup) {
+                collectively(comm, [&] { ensure_group(file, it.key, s.file + ": group '" + it.key + "': "); });
+                continue;
+            }
+            const DatasetLayout layout = h5py_dataset_layout(it.meta, s.options, at);
+            H5Id dataset;
+            collectively(comm, [&] {
                 try {
                     dataset = create_h5py_dataset(file, it.key, layout, at);
                 } catch (const Error &e) {
                     if (e.code() != SER_EEXISTS) throw;
                     fail(SER_EEXISTS, at + "put by rank " + std::to_string(it.owner) + " and by another rank or slab");
                 }
-                if (it.meta.count() && it.meta.type.dtype != SER_UNICODE) {
+            });
+            if (it.meta.count() && it.meta.type.dtype != SER_UNICODE)
+                collectively(comm, [&] {
                     const bool mine = it.owner == comm.rank();
                     const std::vector<int64_t> origin(it.meta.shape.size(), 0);
                     write_block(dataset.get(), layout.type.get(), origin, mine ? it.meta.shape : origin, !mine,
                                 mine ? s.data[it.index].data() : nullptr, at);
-                }
-                check_h5(H5Dclose(dataset.release()), SER_EIO, at + "cannot write the data");
-            }
-            s.data.clear();
+                });
+            collectively(comm, [&] { check_h5(H5Dclose(dataset.release()), SER_EIO, at + "cannot write the data"); });
+        }
+        s.data.clear();
+        collectively(comm, [&] {
+            Hdf5Lock lock;
             check_h5(H5Fflush(s.h5.get(), H5F_SCOPE_LOCAL), SER_EIO, s.file + ": cannot finish writing the HDF5 file");
         });
         collectively(comm, [&] {

@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "mpi_gtest_main.h"
+
 namespace {
 
 std::string g_dir;
@@ -344,8 +346,16 @@ TEST(MpiFaults, ABadPutOnOneRankFailsTheSaveOnEveryRank) {
     }
 }
 
-// NPZ only: parallel HDF5 1.10 does not recover from a write failing on one rank inside a
-// collective write (the ranks wait for each other inside HDF5; docs/mpi.md).
+// 1 MiB that does not compress.
+std::vector<uint64_t> incompressible() {
+    std::vector<uint64_t> v(size_t(1) << 17);
+    uint64_t x = 88172645463325252ull;
+    for (uint64_t &e : v) x ^= x << 13, x ^= x >> 7, x ^= x << 17, e = x;
+    return v;
+}
+
+// NPZ here, on every number of ranks; HDF5 in MpiH5Faults below, where MPI-IO must be told to
+// let each rank write its own data.
 TEST(MpiFaults, AWriteThatFailsOnOneRankFailsTheSaveOnEveryRank) {
     for (const Format &f : kFormats) {
         if (f.ext[0] == 'h') continue;
@@ -353,15 +363,44 @@ TEST(MpiFaults, AWriteThatFailsOnOneRankFailsTheSaveOnEveryRank) {
         // Every rank writes its own entries at close: the last rank's writes fail.
         const int bad = g_size - 1;
         expect_failed_save(f, "fsize", SER_EIO, ("rank " + std::to_string(bad)).c_str(), [&](ser_handle *w) {
-            std::vector<uint64_t> v(size_t(1) << 17);  // 1 MiB that does not compress
-            uint64_t x = 88172645463325252ull;
-            for (uint64_t &e : v) x ^= x << 13, x ^= x >> 7, x ^= x << 17, e = x;
+            const std::vector<uint64_t> v = incompressible();
             const int64_t shape[1] = {int64_t(v.size())};
             if (g_rank != bad) return;
             g_limit = std::make_unique<FileSizeLimit>(256 << 10);
             ser_put_array(w, "big", SER_UINT64, 1, shape, v.data(), v.size() * 8);
         });
     }
+}
+
+// Run by ctest's mpi_h5_file_size_limit on 2 and 3 ranks (CHAINERSER_MPI_H5_FSIZE set, and
+// OMPI_MCA_fcoll=individual: with collective buffering the bytes of a collective write are
+// written by MPI-IO's aggregator ranks, not necessarily by the rank whose files are limited). The
+// last rank may not grow files past 256 KiB: its HDF5 write fails inside a collective H5Dwrite
+// while the other ranks' succeed. That must be every rank's SER_EIO naming it, never a hang (the
+// test's TIMEOUT turns one into a failure), and the old file stays.
+TEST(MpiH5Faults, AWriteThatFailsOnOneRankFailsTheSaveOnEveryRank) {
+    if (!getenv("CHAINERSER_MPI_H5_FSIZE")) GTEST_SKIP() << "run by ctest's mpi_h5_file_size_limit";
+    if (g_size < 2) GTEST_SKIP() << "needs two ranks";
+    const Format &f = kFormats[2];
+    ASSERT_EQ(std::string(f.ext), "h5");
+    const int bad = g_size - 1;
+    const std::string named = "rank " + std::to_string(bad);
+    const std::vector<uint64_t> v = incompressible();
+    // A rank-local entry, written in ser_close's collective writes.
+    expect_failed_save(f, "fsize_local", SER_EIO, named.c_str(), [&](ser_handle *w) {
+        const int64_t shape[1] = {int64_t(v.size())};
+        if (g_rank != bad) return;
+        g_limit = std::make_unique<FileSizeLimit>(256 << 10);
+        EXPECT_EQ(ser_put_array(w, "big", SER_UINT64, 1, shape, v.data(), v.size() * 8), SER_OK) << ser_errmsg();
+    });
+    // A slab: the failure is ser_put_array_slab's, on every rank; ser_close then repeats it.
+    expect_failed_save(f, "fsize_slab", SER_EIO, named.c_str(), [&](ser_handle *w) {
+        const int64_t shape[1] = {int64_t(v.size()) * g_size}, off[1] = {int64_t(v.size()) * g_rank},
+                      cnt[1] = {int64_t(v.size())};
+        if (g_rank == bad) g_limit = std::make_unique<FileSizeLimit>(256 << 10);
+        EXPECT_EQ(ser_put_array_slab(w, "big", SER_UINT64, 1, shape, off, cnt, v.data(), v.size() * 8), SER_EIO);
+        EXPECT_NE(std::string(ser_errmsg()).find(named), std::string::npos) << ser_errmsg();
+    });
 }
 
 TEST(MpiFaults, ATilingWithAGapIsAnErrorOnEveryRank) {
@@ -564,19 +603,5 @@ TEST(MpiArguments, EveryArgumentIsChecked) {
 }  // namespace
 
 int main(int argc, char **argv) {
-    MPI_Init(&argc, &argv);
-    ::testing::InitGoogleTest(&argc, argv);
-    MPI_Comm_rank(MPI_COMM_WORLD, &g_rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &g_size);
-    if (argc < 2) {
-        if (g_rank == 0) fprintf(stderr, "usage: mpi_tests OUTPUT_DIR\n");
-        MPI_Finalize();
-        return 2;
-    }
-    g_dir = argv[1];
-    const int failed = RUN_ALL_TESTS();
-    int any = 0;
-    MPI_Allreduce(&failed, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-    MPI_Finalize();
-    return any;
+    return run_mpi_gtest(argc, argv, "mpi_tests OUTPUT_DIR", g_dir, g_rank, g_size);
 }
