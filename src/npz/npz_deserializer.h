@@ -2,7 +2,6 @@
 // its npy header, reading a key reads that member only.
 #pragma once
 
-#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
