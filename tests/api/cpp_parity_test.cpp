@@ -521,7 +521,8 @@ TEST(CppParity, EveryReadingOptionAndLimitIsEnforced) {
         EXPECT_EQ(cs::open_npz(zeros, cs::LoadOptions()).get<double>("z").data.size(), 100000u);
     }
     expect_error([&] { cs::open_npz(cnn, with([](cs::LoadOptions &o) { o.threads = -1; })); }, SER_EINVAL, "threads");
-    expect_error([&] { cs::open_npz(cnn, with([](cs::LoadOptions &o) { o.cast = static_cast<ser_cast>(7); })); }, SER_EINVAL,
+    // 3 is not a rule, yet within ser_cast's range of values (7 would be undefined behaviour).
+    expect_error([&] { cs::open_npz(cnn, with([](cs::LoadOptions &o) { o.cast = static_cast<ser_cast>(3); })); }, SER_EINVAL,
                  "cast");
     expect_error([&] { cs::open_npz(cnn, exact()).get<double>("features/0/b"); }, SER_EMISMATCH, "'features/0/b'");
     EXPECT_EQ(cs::open_npz(cnn, with([](cs::LoadOptions &o) { o.cast = SER_CAST_SAFE; })).get<double>("features/0/b").data.size(), 4u);
