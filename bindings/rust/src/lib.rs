@@ -23,16 +23,19 @@
 mod batch;
 mod element;
 mod error;
+mod float16;
 mod handle;
 mod options;
 mod reader;
+mod strings;
 pub mod sys;
 mod view;
 mod writer;
 
 pub use batch::ReadRequest;
-pub use element::{DType, Element};
+pub use element::{Complex32, Complex64, DType, Element};
 pub use error::{Error, ErrorKind, Result};
+pub use float16::F16;
 pub use handle::{ArrayInfo, Outcome};
 pub use options::{Cast, IgnoreFn, Limits, ReadOptions, WriteOptions};
 pub use reader::{Array, Reader, ReaderChild, ReaderGroup};
