@@ -19,6 +19,11 @@
 //! Ownership: [`Reader`] and [`Writer`] own the file; children ([`ReaderChild`], [`WriterChild`],
 //! Chainer's `serializer["name"]`) borrow their parent. Roots are `Send`, nothing is `Sync`.
 //! Errors carry the library's code and message ([`Error`]).
+//!
+//! Element types ([`Element`]): the integers, [`F16`] (numpy float16, raw binary16 bits),
+//! `f32`, `f64`, [`Complex32`] and [`Complex64`] (numpy complex64 and complex128). Strings have
+//! their own calls: `write_strings`/`read_strings` (`<U n`), `write_byte_strings`/
+//! `read_byte_strings` (`|S n`), `write_bytes`/`read_bytes` (a Python `bytes` value).
 
 mod batch;
 mod element;
