@@ -44,10 +44,13 @@ func (d DType) String() string {
 	return "invalid"
 }
 
-// Element is a Go element type with a numpy dtype. bool is left out on purpose: a file may hold
-// bytes other than 0 and 1 (bool arrays have PutBools/GetBools, scalars PutBool/GetBool).
+// Element is a Go element type with a numpy dtype: the integer types, F16 (float16), float32,
+// float64, complex64 and complex128 (numpy's, real part first). bool is left out on purpose: a
+// file may hold bytes other than 0 and 1 (bool arrays have PutBools/GetBools, scalars
+// PutBool/GetBool); strings have PutStrings/PutByteStrings.
 type Element interface {
-	int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint64 | float32 | float64
+	int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint64 | F16 | float32 | float64 |
+		complex64 | complex128
 }
 
 // dtypeOf maps an element type to its dtype.
@@ -70,10 +73,16 @@ func dtypeOf[T Element]() DType {
 		return Uint32
 	case uint64:
 		return Uint64
+	case F16:
+		return Float16
 	case float32:
 		return Float32
 	case float64:
 		return Float64
+	case complex64:
+		return Complex64
+	case complex128:
+		return Complex128
 	}
 	panic("unreachable: Element covers exactly the types above")
 }

@@ -56,7 +56,12 @@ func grid(shape []int64, weights []float64, scale, offset float64) []float64 {
 	return out
 }
 
-func convert[T Element](v []float64) []T {
+// plainNumber is Element without F16 and the complex types: those Go's conversions apply to.
+type plainNumber interface {
+	int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint64 | float32 | float64
+}
+
+func convert[T plainNumber](v []float64) []T {
 	out := make([]T, len(v))
 	for i, x := range v {
 		out[i] = T(x)
@@ -164,7 +169,7 @@ func checkModel(t *testing.T, f *File) {
 	}
 }
 
-func toF64[T Element](v []T) []float64 {
+func toF64[T plainNumber](v []T) []float64 {
 	out := make([]float64, len(v))
 	for i, x := range v {
 		out[i] = float64(x)
@@ -215,8 +220,11 @@ func dumpFixture(t *testing.T, path string) []dumped {
 
 // numpyFixture writes python_checks/make_fixture.py's NumPy-made NPZ (big-endian, Fortran order,
 // bool) and returns its path.
-func numpyFixture(t *testing.T) string {
-	path := filepath.Join(t.TempDir(), "numpy.npz")
+func numpyFixture(t *testing.T) string { return fixture(t, "npz") }
+
+// fixture writes make_fixture.py's file of format ("npz": NumPy, "h5": h5py) and returns its path.
+func fixture(t *testing.T, format string) string {
+	path := filepath.Join(t.TempDir(), "numpy."+format)
 	pythonCheck(t, "make_fixture.py", path)
 	return path
 }
@@ -230,6 +238,20 @@ type spec struct {
 
 // checkEntries has NumPy/h5py check the entries of a file the test wrote.
 func checkEntries(t *testing.T, format, path string, entries map[string]spec) {
+	t.Helper()
+	runCheckEntries(t, format, path, entries)
+}
+
+// checkEntryBits has NumPy/h5py compare the stored bytes of an entry with bit patterns (float16
+// NaN, -0).
+func checkEntryBits(t *testing.T, format, path, key, descr string, shape []int64, bits []uint64) {
+	t.Helper()
+	runCheckEntries(t, format, path, map[string]interface{}{
+		key: map[string]interface{}{"descr": descr, "shape": shape, "bits": bits},
+	})
+}
+
+func runCheckEntries(t *testing.T, format, path string, entries interface{}) {
 	t.Helper()
 	text, err := json.Marshal(entries)
 	if err != nil {

@@ -1,4 +1,4 @@
-use crate::sys;
+use crate::{sys, F16};
 
 /// Element types, with the library's pinned `ser_dtype` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -71,9 +71,38 @@ mod sealed {
     pub trait Sealed {}
 }
 
-/// A Rust element type with a numpy dtype. Implemented for the integer types and `f32`/`f64`
-/// only: every bit pattern the file may hold is a valid value of these types (not so for `bool`,
-/// hence the scalar-only `write_bool`/`read_bool`).
+/// A numpy `complex64` element (`<c8`): two f32, real part first (C99's `float complex`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Complex32 {
+    pub re: f32,
+    pub im: f32,
+}
+
+/// A numpy `complex128` element (`<c16`): two f64, real part first (C99's `double complex`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Complex64 {
+    pub re: f64,
+    pub im: f64,
+}
+
+impl Complex32 {
+    pub const fn new(re: f32, im: f32) -> Complex32 {
+        Complex32 { re, im }
+    }
+}
+
+impl Complex64 {
+    pub const fn new(re: f64, im: f64) -> Complex64 {
+        Complex64 { re, im }
+    }
+}
+
+/// A Rust element type with a numpy dtype: the integer types, [`F16`], `f32`, `f64`,
+/// [`Complex32`] and [`Complex64`]. Every bit pattern the file may hold is a valid value of
+/// these types (not so for `bool`, hence `write_bools`/`read_bools`; strings have their own
+/// calls, `write_strings` and `write_byte_strings`).
 pub trait Element: sealed::Sealed + Copy + Default + 'static {
     const DTYPE: DType;
 }
@@ -85,4 +114,5 @@ macro_rules! element {
     )*};
 }
 element!(i8 => Int8, i16 => Int16, i32 => Int32, i64 => Int64, u8 => UInt8, u16 => UInt16, u32 => UInt32,
-         u64 => UInt64, f32 => Float32, f64 => Float64);
+         u64 => UInt64, F16 => Float16, f32 => Float32, f64 => Float64, Complex32 => Complex64,
+         Complex64 => Complex128);

@@ -86,6 +86,15 @@ pub(crate) fn shape_i64(shape: &[usize]) -> Result<Vec<i64>> {
     shape.iter().map(|&d| i64::try_from(d).map_err(|_| Error::invalid("extent too large"))).collect()
 }
 
+/// The host's `ser_byteorder` (`SER_LITTLE` 1 or `SER_BIG` 2).
+pub(crate) fn native_byteorder() -> i32 {
+    if cfg!(target_endian = "little") {
+        1
+    } else {
+        2
+    }
+}
+
 /// What a read did to the caller's buffer (`ser_outcome`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {

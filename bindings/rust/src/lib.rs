@@ -19,20 +19,28 @@
 //! Ownership: [`Reader`] and [`Writer`] own the file; children ([`ReaderChild`], [`WriterChild`],
 //! Chainer's `serializer["name"]`) borrow their parent. Roots are `Send`, nothing is `Sync`.
 //! Errors carry the library's code and message ([`Error`]).
+//!
+//! Element types ([`Element`]): the integers, [`F16`] (numpy float16, raw binary16 bits),
+//! `f32`, `f64`, [`Complex32`] and [`Complex64`] (numpy complex64 and complex128). Strings have
+//! their own calls: `write_strings`/`read_strings` (`<U n`), `write_byte_strings`/
+//! `read_byte_strings` (`|S n`), `write_bytes`/`read_bytes` (a Python `bytes` value).
 
 mod batch;
 mod element;
 mod error;
+mod float16;
 mod handle;
 mod options;
 mod reader;
+mod strings;
 pub mod sys;
 mod view;
 mod writer;
 
 pub use batch::ReadRequest;
-pub use element::{DType, Element};
+pub use element::{Complex32, Complex64, DType, Element};
 pub use error::{Error, ErrorKind, Result};
+pub use float16::F16;
 pub use handle::{ArrayInfo, Outcome};
 pub use options::{Cast, IgnoreFn, Limits, ReadOptions, WriteOptions};
 pub use reader::{Array, Reader, ReaderChild, ReaderGroup};

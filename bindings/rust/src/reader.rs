@@ -114,7 +114,9 @@ impl ReaderGroup {
     }
 
     /// `ser_get_array` into `out`, whose elements hold `dtype` (a `u8` buffer for bools).
-    fn get_array<S>(&self, k: &str, dtype: DType, shape: &[usize], out: &mut [S]) -> Result<Outcome> {
+    pub(crate) fn get_array<S>(
+        &self, k: &str, dtype: DType, shape: &[usize], out: &mut [S],
+    ) -> Result<Outcome> {
         let shape = shape_i64(shape)?;
         self.fill(k, dtype, out, |oc, h, k, dtype, buf, size| unsafe {
             sys::ser_get_array(oc, h, k, dtype, shape.len() as i32, shape.as_ptr(), buf, size)

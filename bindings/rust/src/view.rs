@@ -3,7 +3,7 @@ use std::os::raw::c_void;
 use std::ptr;
 
 use crate::error::{check, Error, Result};
-use crate::handle::{key, ArrayInfo};
+use crate::handle::{key, native_byteorder, ArrayInfo};
 use crate::{sys, Element, ReaderGroup};
 
 /// An array's bytes inside the reader's read-only mapping of an NPZ file. It borrows the reader,
@@ -44,10 +44,9 @@ impl ReaderGroup {
     /// (write with `WriteOptions::align_data` to be sure); otherwise `Mismatch`.
     pub fn view<T: Element>(&self, k: &str) -> Result<View<'_, T>> {
         let (p, raw) = self.npz_view(k)?;
-        let native = if cfg!(target_endian = "little") { 1 } else { 2 };
         let problem = if raw.dtype != T::DTYPE.to_raw() {
             Some(format!("is {:?}, not {:?}", crate::DType::from_raw(raw.dtype), T::DTYPE))
-        } else if raw.byteorder != 0 && raw.byteorder != native {
+        } else if raw.byteorder != 0 && raw.byteorder != native_byteorder() {
             Some("is not in the host's byte order".to_owned())
         } else if p as usize % std::mem::align_of::<T>() != 0 {
             Some("is not aligned for its element type (write with align_data)".to_owned())

@@ -206,12 +206,23 @@ pub fn numpy_fixture(name: &str) -> PathBuf {
 
 /// Has NumPy/h5py check entries (python_checks/check_entries.py): (key, descr, shape, values).
 pub fn check_entries(format: &str, path: &std::path::Path, entries: &[(&str, &str, &[usize], String)]) {
-    let spec: Vec<String> = entries
-        .iter()
-        .map(|(k, descr, shape, values)| {
-            format!("\"{k}\": {{\"descr\": \"{descr}\", \"shape\": {shape:?}, \"values\": [{values}]}}")
-        })
-        .collect();
+    let spec: Vec<String> =
+        entries.iter().map(|(k, d, shape, values)| spec_entry(k, d, shape, "values", values)).collect();
+    run_check_entries(format, path, &spec);
+}
+
+/// check_entries for bit patterns (float16 NaN, -0): NumPy/h5py compare the stored bytes.
+pub fn check_entry_bits(
+    format: &str, path: &std::path::Path, k: &str, descr: &str, shape: &[usize], bits: &[u64],
+) {
+    run_check_entries(format, path, &[spec_entry(k, descr, shape, "bits", &json_list(bits))]);
+}
+
+fn spec_entry(k: &str, descr: &str, shape: &[usize], field: &str, values: &str) -> String {
+    format!("\"{k}\": {{\"descr\": \"{descr}\", \"shape\": {shape:?}, \"{field}\": [{values}]}}")
+}
+
+fn run_check_entries(format: &str, path: &std::path::Path, spec: &[String]) {
     python_check("check_entries.py", &[format, path.to_str().unwrap(), &format!("{{{}}}", spec.join(", "))]);
 }
 
@@ -236,4 +247,23 @@ pub fn open(format: &str, path: &std::path::Path, opts: &chainerser::ReadOptions
         _ => Reader::open_h5_with(path, opts),
     }
     .unwrap()
+}
+
+/// A JSON string literal of `s`, for check_entries' lists of str values.
+pub fn json_str(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out + "\""
+}
+
+/// A bytes element as check_entries takes it: a JSON string of its hex digits.
+pub fn json_hex(bytes: &[u8]) -> String {
+    format!("\"{}\"", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
 }
