@@ -86,7 +86,7 @@ def main():
     theirs = [PYTHON, os.path.join(HERE, "numpy_bench.py")]
     wanted = args.workloads.split(",")
     chainerser = os.path.join(args.build, "tools", "chainerser")
-    rows, failures, their_rows, described = [], [], [], []
+    rows, failures, their_rows, described, ceilings = [], [], [], [], []
     with tempfile.TemporaryDirectory(prefix="chainerser-bench-") as tmp:
         sources = {}
         for w in wanted:
@@ -130,6 +130,10 @@ def main():
             writer = {"npz": "numpy.savez_compressed" if their_op == "load_c" else "numpy.savez", "h5": "h5py"}[fmt]
             a, a_rss = run([ours, "run", "load_theirs", fmt, sources[w], tmp, "--runs", str(runs)])
             v_median, v_rss = time_process([chainerser, "verify", their_file], runs)
+            if fmt == "npz" and their_op == "load_c":
+                c, _ = run([os.path.join(args.build, "bench", "inflate_ceiling"), their_file, "--runs", str(runs)])
+                bound = b["median"] / (c["cpu_seconds"] / os.cpu_count())
+                ceilings.append((w, writer, c["cpu_seconds"], bound, b["median"] / a["median"]))
             if w == "W2":
                 d, _ = run([ours, "run", "describe_theirs", fmt, sources[w], tmp, "--runs", str(runs)])
                 described.append((w, writer, d["median"]))
@@ -178,6 +182,11 @@ def main():
         for w, writer, median in described:
             lines.append("")
             lines.append("%s written by %s: open + describe every key %.1f ms (target 25 ms)" % (w, writer, median * 1e3))
+    for w, writer, cpu, bound, reached in ceilings:
+        lines.append("")
+        lines.append("%s written by %s: libdeflate alone needs %.3f s of one core to inflate every member, so on %d "
+                     "cores no reader that inflates each member as one stream can load it faster than %.2fx NumPy "
+                     "(ours: %.2fx through the C API)" % (w, writer, cpu, os.cpu_count(), bound, reached))
     if scaling:
         lines += ["", "| workload | op | format | 1 thread s | 2 threads s | speed-up |", "|---|---|---|---|---|---|"]
         for s in scaling:
