@@ -101,18 +101,30 @@ const (
 type Info struct {
 	DType        DType
 	BigEndian    bool
-	FortranOrder bool    // stored column-major (reads convert to C order)
+	FortranOrder bool    // stored column-major (Get still reads C order; see GetOrder)
 	Shape        []int64 // numpy order; empty for scalars and None
 	ItemSize     uint64
 	Count        uint64 // elements (1 for 0-d, 0 for None)
 	NBytes       uint64
 }
 
-// Array is an n-d array: Shape in numpy order, Data in C order (row-major).
+// Array is an n-d array: Shape in numpy order, Data in C order (row-major), or in the Order a
+// GetOrder call asked for.
 type Array[T any] struct {
 	Shape []int64
 	Data  []T
 }
+
+// Order is the memory order of the elements a read fills in (ser_order).
+type Order int32
+
+const (
+	// OrderC is row-major: the last index varies fastest (numpy's default).
+	OrderC Order = C.SER_ORDER_C
+	// OrderF is column-major: the first index varies fastest, as in a Fortran array of the same
+	// extents (for shape [m, n], Data[i+m*j] is a[i, j]); numpy's order='F'.
+	OrderF Order = C.SER_ORDER_F
+)
 
 // shapeArg returns the C view of a shape (nil for 0-d). int64 holds no Go pointers, so cgo lets C
 // read it for the duration of the call; C does not retain it.
@@ -154,25 +166,32 @@ func put[T any](f *File, key string, dtype DType, shape []int64, data []T) error
 // GetInto reads key into dst (C order) with Chainer's load semantics: the stored shape must equal
 // shape. dst is untouched unless the outcome is Loaded.
 func GetInto[T Element](f *File, key string, shape []int64, dst []T) (Outcome, error) {
-	return getInto(f, key, dtypeOf[T](), shape, dst)
+	return getInto(f, key, dtypeOf[T](), shape, OrderC, dst)
+}
+
+// GetIntoOrder is GetInto with dst in memory order order (ser_get_array_ex): with OrderF, dst
+// receives the column-major layout of the stored array whatever order the file stores; shape is
+// the numpy shape in both orders.
+func GetIntoOrder[T Element](f *File, key string, shape []int64, order Order, dst []T) (Outcome, error) {
+	return getInto(f, key, dtypeOf[T](), shape, order, dst)
 }
 
 // GetBoolsInto is GetInto for a bool array; any non-zero byte in the file reads as true.
 func GetBoolsInto(f *File, key string, shape []int64, dst []bool) (Outcome, error) {
 	raw := make([]uint8, len(dst))
-	outcome, err := getInto(f, key, Bool, shape, raw)
+	outcome, err := getInto(f, key, Bool, shape, OrderC, raw)
 	if err == nil && outcome == Loaded {
 		copy(dst, toBools(raw))
 	}
 	return outcome, err
 }
 
-func getInto[T any](f *File, key string, dtype DType, shape []int64, dst []T) (Outcome, error) {
+func getInto[T any](f *File, key string, dtype DType, shape []int64, order Order, dst []T) (Outcome, error) {
 	p, n := dataArg(dst)
 	s, nd := shapeArg(shape)
 	var outcome C.int32_t
 	err := f.withKey(key, func(h *C.ser_handle, k *C.char) C.int {
-		return C.ser_get_array(&outcome, h, k, C.int32_t(dtype), nd, s, p, n)
+		return C.ser_get_array_ex(&outcome, h, k, C.int32_t(dtype), nd, s, C.int32_t(order), p, n)
 	})
 	return Outcome(outcome), err
 }
@@ -180,26 +199,38 @@ func getInto[T any](f *File, key string, dtype DType, shape []int64, dst []T) (O
 // Get reads a whole array with its stored shape. It returns nil (and no error) when the file
 // holds None or the key was skipped.
 func Get[T Element](f *File, key string) (*Array[T], error) {
-	return getWhole[T](f, key, dtypeOf[T]())
+	return getWhole[T](f, key, dtypeOf[T](), OrderC)
+}
+
+// GetOrder is Get with Data in memory order order: with OrderF, the column-major layout of the
+// stored array (numpy's np.asfortranarray(a).ravel(order='K')), whatever order the file stores.
+// Shape stays numpy's.
+func GetOrder[T Element](f *File, key string, order Order) (*Array[T], error) {
+	return getWhole[T](f, key, dtypeOf[T](), order)
 }
 
 // GetBools reads a whole bool array (numpy |b1) with its stored shape; nil for None or a skipped
 // key. Any non-zero byte in the file reads as true.
 func GetBools(f *File, key string) (*Array[bool], error) {
-	a, err := getWhole[uint8](f, key, Bool)
+	return GetBoolsOrder(f, key, OrderC)
+}
+
+// GetBoolsOrder is GetBools with Data in memory order order (as GetOrder).
+func GetBoolsOrder(f *File, key string, order Order) (*Array[bool], error) {
+	a, err := getWhole[uint8](f, key, Bool, order)
 	if a == nil {
 		return nil, err
 	}
 	return &Array[bool]{Shape: a.Shape, Data: toBools(a.Data)}, nil
 }
 
-func getWhole[T any](f *File, key string, dtype DType) (*Array[T], error) {
+func getWhole[T any](f *File, key string, dtype DType, order Order) (*Array[T], error) {
 	info, err := f.Info(key)
 	if err != nil || info.DType == None {
 		return nil, err
 	}
 	a := &Array[T]{Shape: info.Shape, Data: make([]T, info.Count)}
-	outcome, err := getInto(f, key, dtype, a.Shape, a.Data)
+	outcome, err := getInto(f, key, dtype, a.Shape, order, a.Data)
 	if err != nil || outcome != Loaded {
 		return nil, err
 	}

@@ -135,7 +135,7 @@ func getText[T any](f *File, key string, dtype DType) (Info, []T, error) {
 	// before it looks at the buffer.
 	var zero T
 	units := make([]T, info.NBytes/uint64(unsafe.Sizeof(zero)))
-	outcome, err := getInto(f, key, dtype, info.Shape, units)
+	outcome, err := getInto(f, key, dtype, info.Shape, OrderC, units)
 	if err != nil || outcome != Loaded {
 		return info, nil, err
 	}

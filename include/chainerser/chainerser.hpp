@@ -24,16 +24,19 @@
 #include <chainerser/hdf5.h>
 #include <chainerser/npz.h>
 
+#include <algorithm>
 #include <cassert>
 #include <complex>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -82,6 +85,111 @@ inline bool version_compatible() noexcept {
 }
 /**@}*/
 
+/**
+ * @brief A numpy `float16` element: the IEEE 754 binary16 bit pattern, as stored in the file.
+ *
+ * Construction from float or double rounds once to nearest, ties to even (out-of-range values
+ * become ±infinity) and keeps a NaN's sign and top ten payload bits, as NumPy's
+ * `astype(np.float16)` does, bit for bit. Converting to float or double is exact. `==` compares
+ * bit patterns (a NaN equals the same NaN, and 0 differs from -0); compare float values for IEEE
+ * equality. `Tensor<float16>` reads and writes numpy `<f2` arrays.
+ */
+class float16 {
+public:
+    /** @brief +0. */
+    constexpr float16() noexcept = default;
+    /** @brief The nearest float16 to @p x. */
+    explicit float16(float x) noexcept : bits_(round_bits(widen_bits(x))) {}
+    /** @brief The nearest float16 to @p x, rounded once (not through float). */
+    explicit float16(double x) noexcept : bits_(round_bits(double_bits(x))) {}
+    /** @brief The float16 of bit pattern @p bits. */
+    static constexpr float16 from_bits(uint16_t bits) noexcept {
+        float16 h;
+        h.bits_ = bits;
+        return h;
+    }
+    /** @brief The bit pattern. */
+    constexpr uint16_t bits() const noexcept { return bits_; }
+    /** @brief True for a NaN. */
+    constexpr bool is_nan() const noexcept { return (bits_ & 0x7c00) == 0x7c00 && (bits_ & 0x03ff) != 0; }
+    /** @brief The exact float value (a NaN keeps its payload). */
+    float to_float() const noexcept {
+        const uint32_t sign = uint32_t(bits_ & 0x8000) << 16;
+        const uint32_t exp = (bits_ >> 10) & 0x1f;
+        uint32_t man = bits_ & 0x3ff;
+        uint32_t b;
+        if (exp == 0x1f) {
+            b = sign | 0x7f800000u | (man << 13);
+        } else if (exp != 0) {
+            b = sign | ((exp + 112) << 23) | (man << 13);
+        } else if (man == 0) {
+            b = sign;
+        } else {  // subnormal, man * 2^-24: move the top set bit into the implicit-one place
+            uint32_t biased = 113;
+            for (; !(man & 0x400); man <<= 1) --biased;
+            b = sign | (biased << 23) | ((man & 0x3ff) << 13);
+        }
+        float f;
+        std::memcpy(&f, &b, sizeof f);
+        return f;
+    }
+    /** @brief The exact double value (a NaN keeps its payload). */
+    double to_double() const noexcept {
+        if (!is_nan()) return static_cast<double>(to_float());
+        const uint64_t b = (uint64_t(bits_ & 0x8000) << 48) | (uint64_t(0x7ff) << 52) | (uint64_t(bits_ & 0x3ff) << 42);
+        double d;
+        std::memcpy(&d, &b, sizeof d);
+        return d;
+    }
+    /** @brief to_float(). */
+    explicit operator float() const noexcept { return to_float(); }
+    /** @brief to_double(). */
+    explicit operator double() const noexcept { return to_double(); }
+    /** @brief Same bit pattern. */
+    friend constexpr bool operator==(float16 a, float16 b) noexcept { return a.bits_ == b.bits_; }
+    /** @brief Different bit patterns. */
+    friend constexpr bool operator!=(float16 a, float16 b) noexcept { return a.bits_ != b.bits_; }
+
+private:
+    static uint64_t double_bits(double x) noexcept {
+        uint64_t b;
+        std::memcpy(&b, &x, sizeof b);
+        return b;
+    }
+    // float to double bits, exact for a NaN too: the hardware conversion quiets a signalling NaN,
+    // which would change its float16.
+    static uint64_t widen_bits(float x) noexcept {
+        if (x == x) return double_bits(static_cast<double>(x));
+        uint32_t b;
+        std::memcpy(&b, &x, sizeof b);
+        return (uint64_t(b & 0x80000000u) << 32) | (uint64_t(0x7ff) << 52) | (uint64_t(b & 0x7fffff) << 29);
+    }
+    static constexpr uint16_t round_bits(uint64_t b) noexcept {
+        const uint16_t sign = uint16_t((b >> 48) & 0x8000);
+        const int exp = int((b >> 52) & 0x7ff);
+        const uint64_t man = b & ((uint64_t(1) << 52) - 1);
+        if (exp == 0x7ff) {  // infinity, or NaN: a payload that would shift out to 0 (infinity) stays 1
+            const uint16_t payload = uint16_t(man >> 42);
+            return uint16_t(sign | 0x7c00 | (man != 0 && payload == 0 ? 1 : payload));
+        }
+        const int e = exp - 1023;
+        if (e > 15) return uint16_t(sign | 0x7c00);
+        if (e < -25) return sign;  // below half the smallest subnormal (f64 subnormals too)
+        // Normal: the biased exponent above 52 mantissa bits, of which ten are kept. Subnormal: the
+        // 53-bit significand in units of 2^-24. A rounding carry runs into the exponent (the next
+        // binade, the smallest normal, or infinity), which is the correctly rounded result.
+        const bool normal = e >= -14;
+        const uint64_t full = normal ? (uint64_t(e + 15) << 52) | man : man | (uint64_t(1) << 52);
+        const unsigned dropped = normal ? 42u : unsigned(28 - e);
+        uint64_t kept = full >> dropped;
+        const uint64_t rest = full & ((uint64_t(1) << dropped) - 1), half = uint64_t(1) << (dropped - 1);
+        if (rest > half || (rest == half && (kept & 1))) ++kept;
+        return uint16_t(sign | kept);
+    }
+
+    uint16_t bits_ = 0;
+};
+
 /** @brief The ::ser_dtype of a C++ element type. */
 template <class T>
 constexpr ser_dtype dtype_of() {
@@ -94,6 +202,7 @@ constexpr ser_dtype dtype_of() {
     else if constexpr (std::is_same_v<T, uint16_t>) return SER_UINT16;
     else if constexpr (std::is_same_v<T, uint32_t>) return SER_UINT32;
     else if constexpr (std::is_same_v<T, uint64_t>) return SER_UINT64;
+    else if constexpr (std::is_same_v<T, float16>) return SER_FLOAT16;
     else if constexpr (std::is_same_v<T, float>) return SER_FLOAT32;
     else if constexpr (std::is_same_v<T, double>) return SER_FLOAT64;
     else if constexpr (std::is_same_v<T, std::complex<float>>) return SER_COMPLEX64;
@@ -326,18 +435,24 @@ void with_bytes(const std::vector<T> &v, Put &&put) {
     }
 }
 
+// What ser_put_array_ex() needs of an array in native byte order and C order.
+inline ser_array_info put_info(ser_dtype dtype, const std::vector<int64_t> &shape, const std::string &key) {
+    ser_array_info info{};
+    info.dtype = dtype;
+    info.byteorder = SER_BYTEORDER_NA;  // native
+    info.ndim = ndim_of(shape, key);
+    for (size_t k = 0; k < shape.size(); ++k) info.shape[k] = shape[k];
+    return info;
+}
+
 template <class T>
 void put_tensor(ser_handle *h, const std::string &key, const Tensor<T> &t) {
     if (!t.initialized) {
         check(ser_put_none(h, key.c_str()));
         return;
     }
-    ser_array_info info{};
-    info.dtype = dtype_of<T>();
-    info.byteorder = SER_BYTEORDER_NA;  // native
+    ser_array_info info = put_info(dtype_of<T>(), t.shape, key);
     info.fortran_order = t.order;
-    info.ndim = ndim_of(t.shape, key);
-    for (size_t k = 0; k < t.shape.size(); ++k) info.shape[k] = t.shape[k];
     with_bytes(t.data, [&](const void *p, size_t n) { check(ser_put_array_ex(h, key.c_str(), &info, p, n)); });
 }
 
@@ -415,6 +530,73 @@ ser_outcome get_tensor(ser_handle *h, const std::string &key, Tensor<T> &t) {
                            read.bufsize()));
     read.finish(outcome);
     return static_cast<ser_outcome>(outcome);
+}
+
+// Appends the code points of UTF-8 @p s to @p out; false for invalid UTF-8 (a bad or truncated
+// sequence, an overlong form, a surrogate, beyond U+10FFFF).
+inline bool utf8_decode(const std::string &s, std::u32string &out) {
+    for (size_t i = 0; i < s.size();) {
+        const auto lead = static_cast<unsigned char>(s[i]);
+        const size_t len = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xe ? 3 : (lead >> 3) == 0x1e ? 4 : 0;
+        if (len == 0 || len > s.size() - i) return false;
+        char32_t cp = len == 1 ? lead : lead & (0x7f >> len);
+        for (size_t k = 1; k < len; ++k) {
+            const auto next = static_cast<unsigned char>(s[i + k]);
+            if ((next & 0xc0) != 0x80) return false;
+            cp = (cp << 6) | (next & 0x3f);
+        }
+        const char32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (cp < smallest[len] || cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000)) return false;
+        out.push_back(cp);
+        i += len;
+    }
+    return true;
+}
+
+// Appends @p cp as UTF-8; false if it is not a Unicode scalar value.
+inline bool utf8_append(char32_t cp, std::string &out) {
+    if (cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000)) return false;
+    if (cp < 0x80) {
+        out += char(cp);
+        return true;
+    }
+    const int tail = cp < 0x800 ? 1 : cp < 0x10000 ? 2 : 3;
+    out += char(((0xff00 >> (tail + 1)) & 0xff) | (cp >> (6 * tail)));
+    for (int k = tail - 1; k >= 0; --k) out += char(0x80 | ((cp >> (6 * k)) & 0x3f));
+    return true;
+}
+
+// Writes a <U n (units char32_t) or |S n (units char) array of width units per element.
+template <class U>
+void put_text(ser_handle *h, const std::string &key, ser_dtype dtype, const std::vector<int64_t> &shape, size_t width,
+              const std::basic_string<U> &units) {
+    ser_array_info info = put_info(dtype, shape, key);
+    if (dtype == SER_UNICODE) info.byteorder = native_byteorder();
+    info.itemsize = width * sizeof(U);
+    check(ser_put_array_ex(h, key.c_str(), &info, units.data(), units.size() * sizeof(U)));
+}
+
+// Reads a string entry with its stored shape, every element without its trailing NULs (as NumPy
+// strips them); an uninitialised tensor for None or an outcome other than SER_LOADED.
+template <class U>
+Tensor<std::basic_string<U>> get_text(ser_handle *h, const std::string &key, ser_dtype dtype) {
+    ser_array_info info;
+    check(ser_get_info(&info, h, key.c_str()));
+    if (info.dtype == SER_NONE) return {};
+    // Sized from the stored entry: if its dtype is another, the library says so (naming the key)
+    // before it looks at the buffer.
+    std::basic_string<U> units(static_cast<size_t>(info.nbytes / sizeof(U)), U(0));
+    int32_t outcome = SER_LOADED;
+    check(ser_get_array(&outcome, h, key.c_str(), dtype, info.ndim, info.shape, &units[0], units.size() * sizeof(U)));
+    if (outcome != SER_LOADED) return {};
+    Tensor<std::basic_string<U>> t(std::vector<int64_t>(info.shape, info.shape + info.ndim));
+    const size_t width = static_cast<size_t>(info.itemsize / sizeof(U));
+    for (size_t i = 0; i < t.data.size(); ++i) {
+        std::basic_string<U> element = units.substr(i * width, width);
+        element.erase(element.find_last_not_of(U(0)) + 1);
+        t.data[i] = std::move(element);
+    }
+    return t;
 }
 
 // A read of a batch, whatever its element type.
@@ -664,6 +846,37 @@ public:
     }
     /** @brief Writes Chainer's None under @p key. */
     void put_none(const std::string &key) { check(ser_put_none(h_, key.c_str())); }
+    /**
+     * @brief Writes a numpy `<U n` array of @p shape (C order) from UTF-8 strings: n is the most
+     *        code points of any element, at least 1, as `numpy.array(list_of_str)` makes it.
+     *
+     * Invalid UTF-8 is ::SER_EINVAL naming the element. HDF5 stores variable-length UTF-8 strings
+     * (as h5py does), which cannot hold a NUL (::SER_EUNSUPPORTED).
+     */
+    void put_strings(const std::string &key, const std::vector<int64_t> &shape, const std::vector<std::string> &data) {
+        std::vector<std::u32string> decoded(data.size());
+        size_t width = 1;
+        for (size_t i = 0; i < data.size(); ++i) {
+            if (!detail::utf8_decode(data[i], decoded[i]))
+                throw Error(SER_EINVAL, detail::at_key(key) + "element " + std::to_string(i) + " is not valid UTF-8");
+            width = std::max(width, decoded[i].size());
+        }
+        std::u32string units(width * data.size(), U'\0');
+        for (size_t i = 0; i < decoded.size(); ++i) units.replace(i * width, decoded[i].size(), decoded[i]);
+        detail::put_text(h_, key, SER_UNICODE, shape, width, units);
+    }
+    /** @brief Writes a numpy `|S n` array of @p shape (C order): n is the longest element's size, at least 1. */
+    void put_byte_strings(const std::string &key, const std::vector<int64_t> &shape, const std::vector<std::string> &data) {
+        size_t width = 1;
+        for (const std::string &b : data) width = std::max(width, b.size());
+        std::string units(width * data.size(), '\0');
+        for (size_t i = 0; i < data.size(); ++i) units.replace(i * width, data[i].size(), data[i]);
+        detail::put_text(h_, key, SER_BYTES, shape, width, units);
+    }
+    /** @brief Writes a Python `bytes` value: a 0-d `|S n` (empty is `|S1`, as `numpy.asarray(b'')`). */
+    void put_bytes(const std::string &key, std::string_view bytes) {
+        check(ser_put_bytes(h_, key.c_str(), bytes.data(), bytes.size()));
+    }
     /**@}*/
 
     /** @name Reading */
@@ -684,6 +897,49 @@ public:
         t.order = order;
         get_into(key, t);
         return t;
+    }
+
+    /**
+     * @brief Reads a `<U n` array (or an HDF5 string dataset) with its stored shape, in C order,
+     *        one UTF-8 string per element without its trailing NULs; uninitialised for None or a
+     *        skipped key. Any other dtype is ::SER_EMISMATCH; a stored code point that is no
+     *        Unicode scalar value ::SER_EFORMAT.
+     */
+    Tensor<std::string> get_strings(const std::string &key) {
+        Tensor<std::u32string> units = detail::get_text<char32_t>(h_, key, SER_UNICODE);
+        Tensor<std::string> t;
+        if (!units.initialized) return t;
+        t = Tensor<std::string>(units.shape);
+        for (size_t i = 0; i < units.data.size(); ++i) {
+            for (char32_t cp : units.data[i]) {
+                if (detail::utf8_append(cp, t.data[i])) continue;
+                char hex[16];
+                std::snprintf(hex, sizeof hex, "%#lx", static_cast<unsigned long>(cp));
+                throw Error(SER_EFORMAT, detail::at_key(key) + "element " + std::to_string(i) + " holds " + hex +
+                                             ", not a Unicode scalar value");
+            }
+        }
+        return t;
+    }
+    /**
+     * @brief Reads a `|S n` array with its stored shape, in C order, one byte string per element
+     *        without its trailing NULs; uninitialised for None or a skipped key. Any other dtype is
+     *        ::SER_EMISMATCH.
+     */
+    Tensor<std::string> get_byte_strings(const std::string &key) { return detail::get_text<char>(h_, key, SER_BYTES); }
+    /**
+     * @brief Reads a Python `bytes` value (a 0-d or one-element `|S n`), trailing NULs removed as
+     *        NumPy does; empty for None or a skipped key. Any other dtype or element count is
+     *        ::SER_EMISMATCH.
+     */
+    std::optional<std::string> get_bytes(const std::string &key) {
+        Tensor<std::string> t = get_byte_strings(key);
+        if (!t.initialized) return std::nullopt;
+        if (t.data.size() != 1) {
+            throw Error(SER_EMISMATCH, detail::at_key(key) + std::to_string(t.data.size()) +
+                                           " elements, not one bytes value");
+        }
+        return std::move(t.data[0]);
     }
 
     /**

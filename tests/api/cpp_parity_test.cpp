@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "support/sha256.h"
+#include "cpp_test_helpers.h"
 #include "support/test_support.h"
 
 namespace {
@@ -67,18 +68,9 @@ std::string sha_of(const cs::Tensor<T> &t) {
     }
 }
 
-template <class F>
-void expect_error(F &&f, int code, const std::string &needle) {
-    try {
-        f();
-        ADD_FAILURE() << "no error; expected code " << code << " naming " << needle;
-    } catch (const cs::Error &e) {
-        EXPECT_EQ(e.code(), code) << e.what();
-        EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-    }
-}
+using cpptest::expect_error;
 
-bool is_h5(const std::string &path) { return path.size() > 3 && path.compare(path.size() - 3, 3, ".h5") == 0; }
+using cpptest::is_h5;
 
 cs::Handle open_read(const std::string &path, const cs::LoadOptions &o = cs::LoadOptions()) {
     return is_h5(path) ? cs::open_h5(path, o) : cs::open_npz(path, o);

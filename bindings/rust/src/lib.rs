@@ -24,6 +24,9 @@
 //! `f32`, `f64`, [`Complex32`] and [`Complex64`] (numpy complex64 and complex128). Strings have
 //! their own calls: `write_strings`/`read_strings` (`<U n`), `write_byte_strings`/
 //! `read_byte_strings` (`|S n`), `write_bytes`/`read_bytes` (a Python `bytes` value).
+//!
+//! Reads fill C order (row-major). `read_order`, `read_into_order` and `read_bools_order` take an
+//! [`Order`]: [`Order::F`] fills the column-major layout a Fortran array of the same extents holds.
 
 mod batch;
 mod element;
@@ -43,7 +46,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use float16::F16;
 pub use handle::{ArrayInfo, Outcome};
 pub use options::{Cast, IgnoreFn, Limits, ReadOptions, WriteOptions};
-pub use reader::{Array, Reader, ReaderChild, ReaderGroup};
+pub use reader::{Array, Order, Reader, ReaderChild, ReaderGroup};
 pub use view::{ByteView, View};
 pub use writer::{Writer, WriterChild, WriterGroup};
 

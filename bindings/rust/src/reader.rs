@@ -8,11 +8,32 @@ use crate::handle::{handle_family, key, shape_i64, ArrayInfo, Outcome, Raw};
 use crate::options::ReadOptions;
 use crate::{sys, DType, Element};
 
-/// An n-d array read from a file: the shape in numpy order and the elements in C order.
+/// An n-d array read from a file: the shape in numpy order and the elements in C order (or in
+/// the [`Order`] a `read_order` call asked for).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Array<T> {
     pub shape: Vec<usize>,
     pub data: Vec<T>,
+}
+
+/// Memory order of the elements a read fills in (`ser_order`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Order {
+    /// Row-major: the last index varies fastest (numpy's default).
+    #[default]
+    C,
+    /// Column-major: the first index varies fastest, as in a Fortran array of the same extents
+    /// (for shape `[m, n]`, `data[i + m * j]` is `a[i, j]`); numpy's `order='F'`.
+    F,
+}
+
+impl Order {
+    fn to_raw(self) -> i32 {
+        match self {
+            Order::C => sys::SER_ORDER_C,
+            Order::F => sys::SER_ORDER_F,
+        }
+    }
 }
 
 handle_family!(
@@ -113,6 +134,15 @@ impl ReaderGroup {
         self.get_array(k, T::DTYPE, shape, out)
     }
 
+    /// [`ReaderGroup::read_into`] with `out` in memory order `order`: with [`Order::F`] it
+    /// receives the column-major layout of the stored array (`ser_get_array_ex`), whatever order
+    /// the file stores; `shape` is the numpy shape in both orders.
+    pub fn read_into_order<T: Element>(
+        &self, k: &str, shape: &[usize], order: Order, out: &mut [T],
+    ) -> Result<Outcome> {
+        self.get_array_ex(k, T::DTYPE, shape, order, out)
+    }
+
     /// `ser_get_array` into `out`, whose elements hold `dtype` (a `u8` buffer for bools).
     pub(crate) fn get_array<S>(
         &self, k: &str, dtype: DType, shape: &[usize], out: &mut [S],
@@ -120,6 +150,17 @@ impl ReaderGroup {
         let shape = shape_i64(shape)?;
         self.fill(k, dtype, out, |oc, h, k, dtype, buf, size| unsafe {
             sys::ser_get_array(oc, h, k, dtype, shape.len() as i32, shape.as_ptr(), buf, size)
+        })
+    }
+
+    /// `ser_get_array_ex`: [`ReaderGroup::get_array`] in memory order `order`.
+    fn get_array_ex<S>(
+        &self, k: &str, dtype: DType, shape: &[usize], order: Order, out: &mut [S],
+    ) -> Result<Outcome> {
+        let shape = shape_i64(shape)?;
+        let (ndim, order) = (shape.len() as i32, order.to_raw());
+        self.fill(k, dtype, out, |oc, h, k, dtype, buf, size| unsafe {
+            sys::ser_get_array_ex(oc, h, k, dtype, ndim, shape.as_ptr(), order, buf, size)
         })
     }
 
@@ -138,17 +179,25 @@ impl ReaderGroup {
     /// Reads a whole array with its stored shape; `None` when the file holds None (or the key was
     /// skipped). The stored dtype must be `T` (or castable under the reader's [`crate::Cast`]).
     pub fn read<T: Element>(&self, k: &str) -> Result<Option<Array<T>>> {
-        self.read_whole(k, T::DTYPE)
+        self.read_whole(k, T::DTYPE, Order::C)
+    }
+
+    /// [`ReaderGroup::read`] with the elements in memory order `order`: with [`Order::F`] `data`
+    /// is the column-major layout of the stored array (numpy's
+    /// `np.asfortranarray(a).ravel(order='K')`), whatever order the file stores; `shape` stays
+    /// numpy's.
+    pub fn read_order<T: Element>(&self, k: &str, order: Order) -> Result<Option<Array<T>>> {
+        self.read_whole(k, T::DTYPE, order)
     }
 
     /// `read` for elements of `dtype` held in `S`.
-    fn read_whole<S: Copy + Default>(&self, k: &str, dtype: DType) -> Result<Option<Array<S>>> {
+    fn read_whole<S: Copy + Default>(&self, k: &str, dtype: DType, order: Order) -> Result<Option<Array<S>>> {
         let info = self.info(k)?;
         if info.dtype == DType::None {
             return Ok(None);
         }
         let mut data = vec![S::default(); info.count];
-        match self.get_array(k, dtype, &info.shape, &mut data)? {
+        match self.get_array_ex(k, dtype, &info.shape, order, &mut data)? {
             Outcome::Loaded => Ok(Some(Array { shape: info.shape, data })),
             _ => Ok(None),
         }
@@ -157,7 +206,14 @@ impl ReaderGroup {
     /// Reads a bool array (numpy `|b1`) with its stored shape; `None` for None or a skipped key.
     /// Any non-zero byte in the file reads as `true`.
     pub fn read_bools(&self, k: &str) -> Result<Option<Array<bool>>> {
-        Ok(self.read_whole::<u8>(k, DType::Bool)?.map(|a| Array { shape: a.shape, data: to_bools(&a.data) }))
+        self.read_bools_order(k, Order::C)
+    }
+
+    /// [`ReaderGroup::read_bools`] in memory order `order` (as [`ReaderGroup::read_order`]).
+    pub fn read_bools_order(&self, k: &str, order: Order) -> Result<Option<Array<bool>>> {
+        Ok(self
+            .read_whole::<u8>(k, DType::Bool, order)?
+            .map(|a| Array { shape: a.shape, data: to_bools(&a.data) }))
     }
 
     /// [`ReaderGroup::read_into`] for a bool array; `out` is left alone unless the outcome is

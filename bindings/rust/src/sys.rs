@@ -14,6 +14,9 @@ pub const SER_EFORMAT: c_int = -6;
 pub const SER_EIO: c_int = -7;
 pub const SER_ENOMEM: c_int = -8;
 pub const SER_EUNSUPPORTED: c_int = -9;
+
+pub const SER_ORDER_C: i32 = 0;
+pub const SER_ORDER_F: i32 = 1;
 pub const SER_EINTERNAL: c_int = -10;
 pub const SER_ELIMIT: c_int = -11;
 
@@ -127,6 +130,10 @@ extern "C" {
     pub fn ser_get_array(
         out_outcome: *mut i32, h: *mut ser_handle, key: *const c_char, dtype: i32, ndim: i32,
         shape: *const i64, buf: *mut c_void, bufsize: usize,
+    ) -> c_int;
+    pub fn ser_get_array_ex(
+        out_outcome: *mut i32, h: *mut ser_handle, key: *const c_char, dtype: i32, ndim: i32,
+        shape: *const i64, order: i32, buf: *mut c_void, bufsize: usize,
     ) -> c_int;
     pub fn ser_get_array_slab(
         out_outcome: *mut i32, h: *mut ser_handle, key: *const c_char, dtype: i32, ndim: i32,
