@@ -291,22 +291,26 @@ std::optional<DeflateChunkLayout> deflate_read_layout(hid_t dataset, hid_t mem_t
 
 namespace {
 
-// One chunk as stored: its bytes (none when never written) and HDF5's filter mask.
+// One chunk as stored: where (read with pread later) or its bytes (read by HDF5), and HDF5's
+// filter mask. Size 0: never written.
 struct StoredChunk {
     ChunkPlace place;
+    uint64_t addr = 0, size = 0;
     std::vector<unsigned char> bytes;
     unsigned mask = 0;
 };
 
-StoredChunk read_stored_chunk(hid_t dataset, const ChunkGrid &grid, size_t i, const DeflateChunkLayout &layout,
-                              uint32_t max_inflate_ratio, const std::string &at) {
-    StoredChunk c{grid.place(i), {}, 0};
+// Looks chunk i up; with `raw`, only checks that its bytes lie inside the file, else reads them
+// through HDF5. Call under the HDF5 lock.
+StoredChunk look_up_chunk(hid_t dataset, const ChunkGrid &grid, size_t i, const DeflateChunkLayout &layout,
+                          uint32_t max_inflate_ratio, const RawChunkFile *raw, const std::string &at) {
+    StoredChunk c{grid.place(i), 0, 0, {}, 0};
     const std::string name = at + ChunkGrid::name(c.place);
     haddr_t addr = HADDR_UNDEF;
     hsize_t size = 0;
     if (H5Dget_chunk_info_by_coord(dataset, c.place.offset.data(), &c.mask, &addr, &size) < 0)
         hdf5_fail(SER_EFORMAT, name + "cannot look the chunk up");
-    if (addr == HADDR_UNDEF) return c;  // never written
+    if (addr == HADDR_UNDEF || size == 0) return c;  // never written
     const uint64_t bytes = grid.chunk_bytes();
     // A zlib stream of a chunk is at most a few bytes per 64 KiB longer; more is not one HDF5 wrote.
     if (size > bytes + bytes / 8 + 4096 || size > layout.file_bytes)
@@ -317,29 +321,45 @@ StoredChunk read_stored_chunk(hid_t dataset, const ChunkGrid &grid, size_t i, co
         fail(SER_ELIMIT, name + "a chunk of " + std::to_string(bytes) + " bytes from " + std::to_string(size) +
                              " compressed bytes, more than the inflate-ratio limit of " +
                              std::to_string(max_inflate_ratio) + ":1");
+    c.addr = addr, c.size = size;
+    if (raw) {
+        const uint64_t room = raw->size > raw->base ? raw->size - raw->base : 0;  // addressable bytes
+        if (c.addr > room || c.size > room - c.addr)
+            fail(SER_EFORMAT, name + "stored at bytes [" + std::to_string(c.addr) + ", " +
+                                  std::to_string(c.addr + c.size) + ") past the end of the file (" +
+                                  std::to_string(room) + " bytes after the userblock; truncated or corrupt?)");
+        return c;
+    }
     c.bytes.resize(size_t(size));
     uint32_t mask = 0;
-    if (size && H5Dread_chunk(dataset, H5P_DEFAULT, c.place.offset.data(), &mask, c.bytes.data()) < 0)
+    if (H5Dread_chunk(dataset, H5P_DEFAULT, c.place.offset.data(), &mask, c.bytes.data()) < 0)
         hdf5_fail(SER_EFORMAT, name + "cannot read the chunk");
     return c;
 }
 
-void decode_chunk(const StoredChunk &c, const ChunkGrid &grid, const DeflateChunkLayout &layout, unsigned char *array,
-                  const std::string &at) {
+void decode_chunk(const StoredChunk &c, const ChunkGrid &grid, const DeflateChunkLayout &layout,
+                  const RawChunkFile *raw, unsigned char *array, const std::string &at) {
     const size_t bytes = grid.chunk_bytes();
     const ChunkPlace &p = c.place;
-    if (c.bytes.empty()) {  // never written: the fill value
+    if (c.size == 0) {  // never written: the fill value
         if (p.contiguous) fill_with(array + p.array_at, bytes, layout.fill);
         else grid.fill(p, array, layout.fill);
         return;
     }
+    const unsigned char *stored = c.bytes.data();
+    if (raw) {
+        thread_local std::vector<unsigned char> read_buffer;  // like scratch(), for the stored bytes
+        if (read_buffer.size() < c.size) read_buffer.resize(size_t(c.size));
+        pread_exact(raw->fd->get(), read_buffer.data(), c.size, raw->base + c.addr, at + ChunkGrid::name(p));
+        stored = read_buffer.data();
+    }
     unsigned char *chunk = p.contiguous ? array + p.array_at : scratch(bytes);
     if (c.mask & 1) {  // the optional deflate filter was skipped: stored raw
-        if (c.bytes.size() != bytes)
-            fail(SER_EFORMAT, at + ChunkGrid::name(p) + "unfiltered chunk of " + std::to_string(c.bytes.size()) +
+        if (c.size != bytes)
+            fail(SER_EFORMAT, at + ChunkGrid::name(p) + "unfiltered chunk of " + std::to_string(c.size) +
                                   " bytes, " + std::to_string(bytes) + " expected");
-        std::memcpy(chunk, c.bytes.data(), bytes);
-    } else if (!inflate_zlib_exact(c.bytes.data(), c.bytes.size(), chunk, bytes)) {
+        std::memcpy(chunk, stored, bytes);
+    } else if (!inflate_zlib_exact(stored, size_t(c.size), chunk, bytes)) {
         fail(SER_EFORMAT, at + ChunkGrid::name(p) + "corrupt deflate data (it does not inflate to the " +
                               std::to_string(bytes) + " bytes of a chunk)");
     }
@@ -349,7 +369,8 @@ void decode_chunk(const StoredChunk &c, const ChunkGrid &grid, const DeflateChun
 }  // namespace
 
 void read_deflate_chunks(hid_t dataset, const DeflateChunkLayout &layout, const ChunkWindow &window,
-                         uint32_t max_inflate_ratio, void *buf, ThreadPool *pool, const std::string &at) {
+                         uint32_t max_inflate_ratio, const RawChunkFile *raw, void *buf, ThreadPool *pool,
+                         const std::string &at) {
     const ChunkGrid grid(layout, window);
     auto *array = static_cast<unsigned char *>(buf);
     for_each_batch(
@@ -359,10 +380,10 @@ void read_deflate_chunks(hid_t dataset, const DeflateChunkLayout &layout, const 
             {
                 Hdf5Lock lock;
                 for (size_t i = b.first; i < b.end; ++i)
-                    stored.push_back(read_stored_chunk(dataset, grid, i, layout, max_inflate_ratio, at));
+                    stored.push_back(look_up_chunk(dataset, grid, i, layout, max_inflate_ratio, raw, at));
             }
-            return [&grid, &layout, &at, array, stored = std::move(stored)] {
-                for (const StoredChunk &c : stored) decode_chunk(c, grid, layout, array, at);
+            return [&grid, &layout, &at, raw, array, stored = std::move(stored)] {
+                for (const StoredChunk &c : stored) decode_chunk(c, grid, layout, raw, array, at);
                 return true;
             };
         },

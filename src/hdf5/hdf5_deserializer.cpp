@@ -26,6 +26,7 @@ namespace chainerser::core {
 struct Hdf5Deserializer::File {
     std::string name;
     H5Id h5;
+    std::optional<RawChunkFile> raw;  // chunk bytes by pread, when the file allows it
     std::vector<std::string> keys;  // sorted; filled on first use
     bool keys_listed = false;
     std::map<std::string, ArrayMeta> metas;  // cache: describing a vlen string dataset reads it
@@ -173,6 +174,7 @@ std::unique_ptr<AbstractDeserializer> Hdf5Deserializer::open(const std::string &
     auto file = std::make_shared<File>();
     file->name = name;
     file->h5 = open_hdf5_file(name);
+    file->raw = open_raw_chunk_file(file->h5.get());
     return std::make_unique<Hdf5Deserializer>(std::move(prefix), std::move(options), std::move(file));
 }
 
@@ -222,10 +224,11 @@ void Hdf5Deserializer::read_window(const std::string &key, const ChunkWindow &wi
     if (!d.stored.vlen_string)
         layout = deflate_read_layout(d.dataset.get(), read_memory_type(d.file_type.get(), d.stored, at).get(), at);
     if (layout) {
-        // Chunks come out of HDF5 compressed, under the lock, and are inflated outside it.
+        // Chunks are looked up under the lock, and read and inflated outside it.
         ThreadPool *pool = options().workers->pool();
         lock.reset();
-        return read_deflate_chunks(d.dataset.get(), *layout, window, options().max_inflate_ratio, buf, pool, at);
+        return read_deflate_chunks(d.dataset.get(), *layout, window, options().max_inflate_ratio,
+                                   file_->raw ? &*file_->raw : nullptr, buf, pool, at);
     }
     if (window.count.empty()) return read_selection(d, H5S_ALL, H5S_ALL, slab.count(), slab.type.itemsize, buf, at);
     H5Id file_space(H5Dget_space(d.dataset.get()), SER_EFORMAT, at + "cannot read the dataspace");

@@ -3,14 +3,21 @@
 // and a failure to lock the file is reported as an I/O error, not as corruption.
 #pragma once
 
+#include <optional>
 #include <string>
 
+#include "hdf5/hdf5_chunked_io.h"
 #include "hdf5/hdf5_id.h"
 
 namespace chainerser::core {
 
 // H5Fopen read-only. Call under Hdf5Lock.
 H5Id open_hdf5_file(const std::string &name);
+
+// Where the chunk bytes of `file` can be read with pread, bypassing HDF5: when HDF5 reads it with
+// the sec2 driver (the default) and it is a regular file. nullopt otherwise: read chunks through
+// HDF5 then. Call under Hdf5Lock.
+std::optional<RawChunkFile> open_raw_chunk_file(hid_t file);
 
 // H5Fcreate (truncating) at `path` with the file-access properties `fapl`; `name` is the file
 // the user asked for, used in messages. Call under Hdf5Lock.

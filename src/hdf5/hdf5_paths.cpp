@@ -27,7 +27,8 @@ bool hdf5_path_exists(hid_t file, const std::string &path) {
 
 H5Id hdf5_open_dataset_if_any(hid_t file, const std::string &path) {
     Hdf5Lock lock;
-    if (!hdf5_path_exists(file, path)) return H5Id();
+    // One lookup: H5Oopen fails, as hdf5_path_exists would say, when a component is missing; walking
+    // the components first costs a lookup from the root for each, all under the HDF5 lock.
     hid_t id = H5Oopen(file, path.empty() ? "/" : path.c_str(), H5P_DEFAULT);
     if (id < 0) {
         H5Eclear2(H5E_DEFAULT);

@@ -1,9 +1,6 @@
 #include "npz/zip_directory.h"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 
 #include "core/error.h"
@@ -54,17 +51,6 @@ std::string cp437_to_utf8(const unsigned char *p, size_t n) {
 
 std::string decode_zip_name(const unsigned char *p, size_t n, uint16_t flags) {
     return (flags & 0x800) ? std::string(reinterpret_cast<const char *>(p), n) : cp437_to_utf8(p, n);
-}
-
-void pread_exact(int fd, void *buf, uint64_t size, uint64_t offset, const std::string &what) {
-    auto *p = static_cast<unsigned char *>(buf);
-    while (size) {
-        ssize_t n = ::pread(fd, p, size_t(std::min<uint64_t>(size, uint64_t(1) << 30)), off_t(offset));
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) fail(SER_EIO, what + "read failed: " + std::strerror(errno));
-        if (n == 0) fail(SER_EFORMAT, what + "unexpected end of file (truncated?)");
-        p += n, size -= uint64_t(n), offset += uint64_t(n);
-    }
 }
 
 namespace {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/file_io.h"  // pread_exact, which the zip reader shares
 #include "core/options.h"
 
 namespace chainerser::core {
@@ -42,8 +43,5 @@ std::string decode_zip_name(const unsigned char *p, size_t n, uint16_t flags);
 // `path` if there is no valid end record or the directory does not fit the file.
 // More than `max_members` members (0: no limit) is SER_ELIMIT, refused before anything is allocated.
 std::vector<ZipEntry> read_zip_directory(int fd, uint64_t file_size, const std::string &path, uint64_t max_members);
-
-// pread that fills the whole buffer or throws (SER_EIO on error, SER_EFORMAT on end of file).
-void pread_exact(int fd, void *buf, uint64_t size, uint64_t offset, const std::string &what);
 
 }  // namespace chainerser::core

@@ -87,6 +87,13 @@ TEST_P(Hdf5Parallel, H5pyFilesReadChunkByChunk) {
     expect_reads_like_h5py(dir + "/written.h5", GetParam());
 }
 
+// HDF5's addresses start after a userblock: chunk bytes read with pread must skip it.
+TEST_P(Hdf5Parallel, FileWithAUserblockReadsLikeH5py) {
+    const std::string dir = testsupport::scratch_dir();
+    py({"userblock", dir});
+    expect_reads_like_h5py(dir + "/userblock.h5", GetParam());
+}
+
 INSTANTIATE_TEST_SUITE_P(Threads, Hdf5Parallel, ::testing::Values(1, 2),
                          [](const ::testing::TestParamInfo<int> &p) { return std::to_string(p.param) + "thread"; });
 
@@ -124,6 +131,41 @@ TEST(Hdf5ParallelErrors, CorruptChunkIsAFormatErrorNamingFileKeyAndChunk) {
                 << ser_errmsg();
             EXPECT_EQ(ser_close(h), SER_OK) << ser_errmsg();
         }
+    }
+}
+
+// A chunk index that puts a chunk past the end of the file, or across it, is a format error naming
+// the chunk, found before anything is read for it; the file's other datasets still read.
+TEST(Hdf5ParallelErrors, ChunkPastTheEndOfTheFileIsAFormatError) {
+    const std::string dir = testsupport::scratch_dir();
+    py({"past_eof", dir});
+    const std::string bad = dir + "/past_eof.h5";
+    struct Moved {
+        std::string key;
+        std::vector<int64_t> shape;
+    };
+    for (int threads : {1, 2}) {
+        ser_options o = with_threads(threads);
+        ser_handle *h = h5test::open_h5(bad, SER_READ, &o);
+        ASSERT_NE(h, nullptr);
+        for (const Moved &m : {Moved{"big", {700, 900}}, Moved{"small", {20, 30}}}) {
+            std::vector<double> buf(size_t(m.shape[0] * m.shape[1]));
+            int32_t outcome = -1;
+            EXPECT_EQ(ser_get_array(&outcome, h, m.key.c_str(), SER_FLOAT64, 2, m.shape.data(), buf.data(),
+                                    buf.size() * 8),
+                      SER_EFORMAT);
+            const std::string msg = ser_errmsg();
+            EXPECT_NE(msg.find(bad), std::string::npos) << msg;
+            EXPECT_NE(msg.find("'" + m.key + "'"), std::string::npos) << msg;
+            EXPECT_NE(msg.find("chunk at (0, 0): stored at bytes ["), std::string::npos) << msg;
+            EXPECT_NE(msg.find("past the end of the file"), std::string::npos) << msg;
+        }
+        std::vector<int64_t> ints(23);
+        const int64_t n = 23;
+        int32_t outcome = -1;
+        EXPECT_EQ(ser_get_array(&outcome, h, "fine", SER_INT64, 1, &n, ints.data(), ints.size() * 8), SER_OK)
+            << ser_errmsg();
+        EXPECT_EQ(ser_close(h), SER_OK) << ser_errmsg();
     }
 }
 

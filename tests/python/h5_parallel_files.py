@@ -10,6 +10,11 @@ real numpy and h5py.
   h5_parallel_files.py written DIR       h5py-written files for the reader: gzip levels, odd chunk
                                          shapes, unallocated chunks, fill values, other filters
   h5_parallel_files.py corrupt SRC DST KEY   DST = SRC with KEY's first chunk damaged in the middle
+  h5_parallel_files.py userblock DIR     DIR/userblock.h5: gzip datasets after a userblock of 512
+                                         bytes of text (HDF5's addresses start after it)
+  h5_parallel_files.py past_eof DIR      DIR/past_eof.h5 (v1 B-tree chunk index, no checksums), whose
+                                         index puts big's chunk (0, 0) far past the end of the file and
+                                         small's only chunk across it
 """
 import os
 import shutil
@@ -157,6 +162,47 @@ def corrupt(src, dst, key):
     print('ok')
 
 
+def userblock(out_dir):
+    rng = np.random.default_rng(11)
+    path = os.path.join(out_dir, 'userblock.h5')
+    with h5py.File(path, 'w', userblock_size=512) as f:
+        f.create_dataset('big', data=values(rng, '<f4', (1500, 1001)), compression='gzip')
+        f.create_dataset('odd3d', data=values(rng, '<f8', (10, 11, 12)), chunks=(3, 5, 7), compression='gzip')
+        sparse = f.create_dataset('sparse', shape=(100, 100), chunks=(16, 16), dtype='<f4', compression='gzip',
+                                  fillvalue=0.5)
+        sparse[3:20, 30:50] = values(rng, '<f4', (17, 20))
+    with open(path, 'r+b') as out:
+        out.write(b'a userblock of text, as a tool that prepends a header to its HDF5 files writes\n' * 6)
+    print('ok')
+
+
+def move_chunk(data, old, new):
+    """Rewrites the one occurrence of the 8-byte address `old` in the file's bytes to `new`."""
+    key = old.to_bytes(8, 'little')
+    at = data.find(key)
+    if at < 0 or data.find(key, at + 1) >= 0:
+        sys.exit('the address %d is not in the chunk index exactly once' % old)
+    data[at:at + 8] = new.to_bytes(8, 'little')
+
+
+def past_eof(out_dir):
+    rng = np.random.default_rng(12)
+    path = os.path.join(out_dir, 'past_eof.h5')
+    with h5py.File(path, 'w', libver='earliest') as f:
+        f.create_dataset('big', data=values(rng, '<f8', (700, 900)), chunks=(50, 64), compression='gzip')
+        f.create_dataset('small', data=values(rng, '<f8', (20, 30)), chunks=(20, 30), compression='gzip')
+        f.create_dataset('fine', data=values(rng, '<i8', (23,)), chunks=(5,), compression='gzip')
+    with h5py.File(path, 'r') as f:
+        big = f['big'].id.get_chunk_info_by_coord((0, 0))
+        small = f['small'].id.get_chunk_info_by_coord((0, 0))
+    data = bytearray(open(path, 'rb').read())
+    move_chunk(data, big.byte_offset, len(data) + (1 << 40))
+    move_chunk(data, small.byte_offset, len(data) - small.size // 2)
+    with open(path, 'wb') as out:
+        out.write(data)
+    print('ok')
+
+
 def main():
     cmd = sys.argv[1]
     if cmd == 'arrays':
@@ -167,6 +213,10 @@ def main():
         written(sys.argv[2])
     elif cmd == 'corrupt':
         corrupt(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif cmd == 'userblock':
+        userblock(sys.argv[2])
+    elif cmd == 'past_eof':
+        past_eof(sys.argv[2])
     else:
         sys.exit('unknown command ' + cmd)
 
