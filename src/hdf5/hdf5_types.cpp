@@ -208,6 +208,12 @@ StoredType stored_type_of_dataset(hid_t dataset, hid_t file_type, const std::str
     StoredType s = stored_type_of(file_type, at);
     if (s.type.dtype != SER_UNICODE && s.type.dtype != SER_BYTES) return s;
     if (std::optional<ElementType> declared = read_numpy_dtype_attribute(dataset, at)) {
+        // n code points take at most 4n bytes of UTF-8; a longer fixed length is no '<U n' we wrote
+        // (and would make a read buffer larger than the entry the limits were checked on).
+        if (!s.vlen_string && H5Tget_size(file_type) > declared->itemsize)
+            fail(SER_EFORMAT, at + "fixed-length strings of " + std::to_string(H5Tget_size(file_type)) +
+                                  " bytes are longer than the UTF-8 of the " + descr_of(*declared) + " its attribute " +
+                                  kNumpyDtypeAttribute + " names");
         s.fixed_utf8 = !s.vlen_string;
         s.type = *declared;
     }

@@ -172,6 +172,9 @@ TEST(Hdf5ReadInterop, NumpyDtypeAttributeIsHonouredOrAClearError) {
     EXPECT_EQ(ser_get_info(&info, h, "not_a_string"), SER_EFORMAT);
     EXPECT_NE(std::string(ser_errmsg()).find("attribute chainerser_numpy_dtype is not a scalar string"), std::string::npos)
         << ser_errmsg();
+    EXPECT_EQ(ser_get_info(&info, h, "fixed_too_long"), SER_EFORMAT);
+    EXPECT_NE(std::string(ser_errmsg()).find("fixed_too_long': fixed-length strings of 9 bytes are longer than the UTF-8 of the <U2"),
+              std::string::npos) << ser_errmsg();
     ASSERT_EQ(ser_get_info(&info, h, "too_narrow"), SER_OK) << ser_errmsg();
     char32_t narrow[2];
     EXPECT_EQ(ser_get_array(&outcome, h, "too_narrow", SER_UNICODE, 1, info.shape, narrow, sizeof narrow), SER_EFORMAT);

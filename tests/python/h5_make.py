@@ -89,6 +89,7 @@ def numpy_dtype_attributes(f):
     f.create_dataset('not_str', data=strings, dtype=h5py.string_dtype()).attrs['chainerser_numpy_dtype'] = '<f4'
     f.create_dataset('too_narrow', data=strings, dtype=h5py.string_dtype()).attrs['chainerser_numpy_dtype'] = np.bytes_(b'<U1')
     f.create_dataset('not_a_string', data=strings, dtype=h5py.string_dtype()).attrs['chainerser_numpy_dtype'] = 7
+    f.create_dataset('fixed_too_long', data=np.array([b'abcdefghi'], dtype='S9')).attrs['chainerser_numpy_dtype'] = '<U2'
 
 
 def main():
