@@ -18,8 +18,8 @@ import (
 
 // PutStrings writes a numpy <U n array (shape and order as Put): n is the most code points of any
 // element, at least 1, as numpy.array(list_of_str) makes it. Every element must be valid UTF-8.
-// HDF5 stores variable-length UTF-8 strings (as h5py does), which cannot hold a NUL
-// (ErrUnsupported).
+// HDF5 stores them as h5py's variable-length UTF-8 strings, or as fixed-length UTF-8 when one
+// holds a NUL, with the exact <U n in an attribute (docs/on-disk-layout.md).
 func PutStrings(f *File, key string, shape []int64, data []string) error {
 	width := 1
 	for i, s := range data {

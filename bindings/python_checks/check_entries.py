@@ -13,6 +13,8 @@ How "values" holds an element depends on the dtype's kind:
 itemsize (for float16, and for NaN and -0 anywhere); the bytes are then compared exactly.
 h5py reads a variable-length UTF-8 dataset (what `<U n` becomes in HDF5) as bytes objects: they
 are decoded and compared as the numpy str array NumPy would make of them (`<U` of the longest).
+So are fixed-length UTF-8 datasets with the attribute chainerser_numpy_dtype (a `<U n` with an
+embedded NUL), which h5py reads as `|S m` bytes.
 """
 import json
 import sys
@@ -31,10 +33,12 @@ def read(fmt, path, key):
     with h5py.File(path, "r") as f:
         d = f[key]
         info = h5py.check_string_dtype(d.dtype)
-        if info is not None and info.length is None:
+        fixed_str = info is not None and info.length is not None and "chainerser_numpy_dtype" in d.attrs
+        if info is not None and (info.length is None or fixed_str):
             if info.encoding != "utf-8":
-                raise SystemExit("FAIL %s: a variable-length %s string, not utf-8" % (key, info.encoding))
-            return np.array(d.asstr()[()], dtype=str)
+                raise SystemExit("FAIL %s: a %s string, not utf-8" % (key, info.encoding))
+            strs = d.asstr()[()]
+            return np.array(strs if d.shape == () else strs.tolist(), dtype=str).reshape(d.shape)
         return np.asarray(d[()])
 
 

@@ -1,5 +1,8 @@
 #include "hdf5/hdf5_dataset_layout.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include "core/error.h"
 #include "hdf5/hdf5_chunk.h"
 #include "hdf5/hdf5_error.h"
@@ -10,8 +13,12 @@
 namespace chainerser::core {
 namespace {
 
-// numpy's itemsize, which h5py's chunk guess uses: an object (str) array has 8-byte pointers.
-size_t chunk_typesize(const ElementType &t) { return t.dtype == SER_UNICODE ? sizeof(char *) : t.itemsize; }
+// numpy's itemsize, which h5py's chunk guess uses: an object (str) array has 8-byte pointers, a
+// bytes array of fixed-length strings their length.
+size_t chunk_typesize(const ElementType &t, const Utf8Strings *strings) {
+    if (t.dtype != SER_UNICODE) return t.itemsize;
+    return strings && strings->fixed_size ? strings->fixed_size : sizeof(char *);
+}
 
 H5Id dataspace_for(const ArrayMeta &meta, const std::string &at) {
     if (meta.is_none()) return H5Id(H5Screate(H5S_NULL), SER_EINTERNAL, at + "cannot create a NULL dataspace");
@@ -21,9 +28,9 @@ H5Id dataspace_for(const ArrayMeta &meta, const std::string &at) {
 }
 
 // h5py chunks datasets of more than one element with its guess; smaller ones stay contiguous.
-std::vector<hsize_t> chunk_shape(const ArrayMeta &meta, const WriteOptions &options) {
+std::vector<hsize_t> chunk_shape(const ArrayMeta &meta, const WriteOptions &options, const Utf8Strings *strings) {
     if (meta.is_none() || meta.count() <= 1 || !options.compress) return {};
-    std::vector<int64_t> guess = h5py_guess_chunk(meta.shape, chunk_typesize(meta.type));
+    std::vector<int64_t> guess = h5py_guess_chunk(meta.shape, chunk_typesize(meta.type, strings));
     return std::vector<hsize_t>(guess.begin(), guess.end());
 }
 
@@ -58,11 +65,14 @@ H5Id h5py_write_access(const std::string &at) {
     return fapl;
 }
 
-DatasetLayout h5py_dataset_layout(const ArrayMeta &meta, const WriteOptions &options, const std::string &at) {
+DatasetLayout h5py_dataset_layout(const ArrayMeta &meta, const WriteOptions &options, const std::string &at,
+                                  const Utf8Strings *strings) {
     DatasetLayout l;
-    l.type = h5py_datatype(meta.type, at);
+    const bool fixed = meta.type.dtype == SER_UNICODE && strings && strings->fixed_size;
+    l.type = fixed ? h5py_string_type(strings->fixed_size, H5T_CSET_UTF8, at) : h5py_datatype(meta.type, at);
+    if (meta.type.dtype == SER_UNICODE) l.numpy_dtype = meta.type;
     l.space = dataspace_for(meta, at);
-    l.chunks = chunk_shape(meta, options);
+    l.chunks = chunk_shape(meta, options, strings);
     l.dcpl = creation_properties(l.chunks, options, at);
     return l;
 }
@@ -70,8 +80,10 @@ DatasetLayout h5py_dataset_layout(const ArrayMeta &meta, const WriteOptions &opt
 H5Id create_h5py_dataset(hid_t file, const std::string &key, const DatasetLayout &layout, const std::string &at) {
     if (hdf5_path_exists(file, key)) fail(SER_EEXISTS, at + "already written");
     H5Id lcpl = h5py_link_properties(at);
-    return H5Id(H5Dcreate2(file, key.c_str(), layout.type.get(), layout.space.get(), lcpl.get(), layout.dcpl.get(), H5P_DEFAULT),
-                SER_EINVAL, at + "cannot create the dataset");
+    H5Id dataset(H5Dcreate2(file, key.c_str(), layout.type.get(), layout.space.get(), lcpl.get(), layout.dcpl.get(), H5P_DEFAULT),
+                 SER_EINVAL, at + "cannot create the dataset");
+    if (layout.numpy_dtype) write_numpy_dtype_attribute(dataset.get(), *layout.numpy_dtype, at);
+    return dataset;
 }
 
 void ensure_group(hid_t file, const std::string &path, const std::string &at) {
@@ -84,11 +96,20 @@ void ensure_group(hid_t file, const std::string &path, const std::string &at) {
     H5Id(H5Gcreate2(file, path.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT), SER_EINVAL, at + "cannot create the group");
 }
 
-void write_strings(hid_t dataset, hid_t type, const ConstArrayView &value, const std::string &at) {
-    std::vector<std::string> strings = utf8_strings_of(value.data, value.meta.count(), value.meta.type, at);
+void write_strings(hid_t dataset, hid_t type, const Utf8Strings &strings, const std::string &at) {
+    const htri_t vlen = H5Tis_variable_str(type);
+    if (vlen < 0) hdf5_fail(SER_EINTERNAL, at + "cannot read the string type");
+    if (!vlen) {
+        const size_t size = H5Tget_size(type);
+        std::vector<char> bytes(strings.strings.size() * size, '\0');
+        for (size_t k = 0; k < strings.strings.size(); ++k)
+            std::memcpy(bytes.data() + k * size, strings.strings[k].data(), std::min(size, strings.strings[k].size()));
+        check_h5(H5Dwrite(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data()), SER_EIO, at + "cannot write the strings");
+        return;
+    }
     std::vector<const char *> ptrs;
-    ptrs.reserve(strings.size());
-    for (const std::string &s : strings) ptrs.push_back(s.c_str());
+    ptrs.reserve(strings.strings.size());
+    for (const std::string &s : strings.strings) ptrs.push_back(s.c_str());
     check_h5(H5Dwrite(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), SER_EIO, at + "cannot write the strings");
 }
 

@@ -4,12 +4,14 @@
 // require_group, and h5py's variable-length UTF-8 strings. Call under Hdf5Lock.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/array.h"
 #include "core/options.h"
 #include "hdf5/hdf5_id.h"
+#include "hdf5/hdf5_strings.h"
 
 namespace chainerser::core {
 
@@ -21,19 +23,22 @@ H5Id h5py_write_access(const std::string &at);
 struct DatasetLayout {
     H5Id type, space, dcpl;
     std::vector<hsize_t> chunks;  // empty: contiguous, unfiltered
+    std::optional<ElementType> numpy_dtype;  // a str array's '<U n', kept in kNumpyDtypeAttribute
 };
 
 // What h5py's create_dataset(data=..., compression=options.level) makes for `meta` (C order).
-DatasetLayout h5py_dataset_layout(const ArrayMeta &meta, const WriteOptions &options, const std::string &at);
+// A str array's strings choose variable- or fixed-length strings (none given: variable).
+DatasetLayout h5py_dataset_layout(const ArrayMeta &meta, const WriteOptions &options, const std::string &at,
+                                  const Utf8Strings *strings = nullptr);
 
-// Creates dataset `key` of `layout` in `file` (SER_EEXISTS if the name is taken).
+// Creates dataset `key` of `layout` in `file` (SER_EEXISTS if the name is taken), with its attribute.
 H5Id create_h5py_dataset(hid_t file, const std::string &key, const DatasetLayout &layout, const std::string &at);
 
 // Chainer's require_group(path): SER_EEXISTS if a dataset has the name.
 void ensure_group(hid_t file, const std::string &path, const std::string &at);
 
-// Writes `value` (count elements of a str dtype) into `dataset` of string type `type`.
-void write_strings(hid_t dataset, hid_t type, const ConstArrayView &value, const std::string &at);
+// Writes the strings into `dataset` of string type `type` (variable- or fixed-length).
+void write_strings(hid_t dataset, hid_t type, const Utf8Strings &strings, const std::string &at);
 
 // Throws hdf5_fail(code, context) when status is negative.
 void check_h5(herr_t status, int code, const std::string &context);

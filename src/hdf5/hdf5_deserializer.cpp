@@ -45,7 +45,7 @@ OpenDataset inspect(H5Id dataset, const std::string &at) {
     OpenDataset d;
     d.dataset = std::move(dataset);
     d.file_type = H5Id(H5Dget_type(d.dataset.get()), SER_EFORMAT, at + "cannot read the datatype");
-    d.stored = stored_type_of(d.file_type.get(), at);
+    d.stored = stored_type_of_dataset(d.dataset.get(), d.file_type.get(), at);
     return d;
 }
 
@@ -101,13 +101,13 @@ void check_decodable(const OpenDataset &d, uint64_t max_entry_bytes, const std::
 }
 
 // Reads the selection (count elements) into buf in the stored layout; strings as UTF-32 of
-// itemsize bytes. Call after check_decodable.
-void read_selection(const OpenDataset &d, hid_t mem_space, hid_t file_space, uint64_t count, size_t itemsize,
+// `type`. Call after check_decodable.
+void read_selection(const OpenDataset &d, hid_t mem_space, hid_t file_space, uint64_t count, const ElementType &type,
                     void *buf, const std::string &at) {
     if (count == 0) return;
     H5Id mem_type = read_memory_type(d.file_type.get(), d.stored, at);
-    if (d.stored.vlen_string) {
-        pack_utf32(read_vlen_strings(d.dataset.get(), mem_type.get(), mem_space, file_space, count, at), itemsize, buf, at);
+    if (d.stored.decoded()) {
+        pack_utf32(read_strings(d.dataset.get(), mem_type.get(), mem_space, file_space, count, at), type, buf, at);
         return;
     }
     if (H5Dread(d.dataset.get(), mem_type.get(), mem_space, file_space, H5P_DEFAULT, buf) < 0)
@@ -135,10 +135,10 @@ ArrayMeta describe(const OpenDataset &d, uint64_t max_entry_bytes, const std::st
     } catch (const Error &e) {
         fail(e.code(), at + e.what());
     }
-    if (d.stored.vlen_string) {
+    if (d.stored.vlen_string && meta.type.itemsize == 0) {  // no attribute: numpy's width for the strings
         check_decodable(d, max_entry_bytes, at);
         std::vector<std::string> all =
-            read_vlen_strings(d.dataset.get(), read_memory_type(d.file_type.get(), d.stored, at).get(), H5S_ALL,
+            read_strings(d.dataset.get(), read_memory_type(d.file_type.get(), d.stored, at).get(), H5S_ALL,
                               H5S_ALL, meta.count(), at);
         meta.type.itemsize = 4 * max_code_points(all, at);
     }
@@ -221,7 +221,7 @@ void Hdf5Deserializer::read_window(const std::string &key, const ChunkWindow &wi
     if (slab.count() == 0) return;
     check_decodable(d, options().max_entry_bytes, at);
     std::optional<DeflateChunkLayout> layout;
-    if (!d.stored.vlen_string)
+    if (!d.stored.decoded())
         layout = deflate_read_layout(d.dataset.get(), read_memory_type(d.file_type.get(), d.stored, at).get(), at);
     if (layout) {
         // Chunks are looked up under the lock, and read and inflated outside it.
@@ -230,14 +230,14 @@ void Hdf5Deserializer::read_window(const std::string &key, const ChunkWindow &wi
         return read_deflate_chunks(d.dataset.get(), *layout, window, options().max_inflate_ratio,
                                    file_->raw ? &*file_->raw : nullptr, buf, pool, at);
     }
-    if (window.count.empty()) return read_selection(d, H5S_ALL, H5S_ALL, slab.count(), slab.type.itemsize, buf, at);
+    if (window.count.empty()) return read_selection(d, H5S_ALL, H5S_ALL, slab.count(), slab.type, buf, at);
     H5Id file_space(H5Dget_space(d.dataset.get()), SER_EFORMAT, at + "cannot read the dataspace");
     if (H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, window.offset.data(), nullptr, window.count.data(),
                             nullptr) < 0)
         hdf5_fail(SER_EINVAL, at + "cannot select the hyperslab");
     H5Id mem_space(H5Screate_simple(int(window.count.size()), window.count.data(), nullptr), SER_EINTERNAL,
                    at + "cannot create a dataspace");
-    read_selection(d, mem_space.get(), file_space.get(), slab.count(), slab.type.itemsize, buf, at);
+    read_selection(d, mem_space.get(), file_space.get(), slab.count(), slab.type, buf, at);
 }
 
 void Hdf5Deserializer::read_block(const std::string &key, const ArrayMeta &block, const std::vector<int64_t> &offset,

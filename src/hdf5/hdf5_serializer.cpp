@@ -13,6 +13,7 @@
 #include "hdf5/hdf5_file.h"
 #include "hdf5/hdf5_id.h"
 #include "hdf5/hdf5_lock.h"
+#include "hdf5/hdf5_strings.h"
 
 namespace chainerser::core {
 
@@ -84,12 +85,14 @@ void Hdf5Serializer::write_dataset(const std::string &key, const ConstArrayView 
         data = c_order.data();
     }
 
-    const DatasetLayout h5py = h5py_dataset_layout(meta, file_->options, at);
+    std::optional<Utf8Strings> strings;
+    if (meta.type.dtype == SER_UNICODE) strings = utf8_strings_of(data, meta.count(), meta.type, at);
+    const DatasetLayout h5py = h5py_dataset_layout(meta, file_->options, at, strings ? &*strings : nullptr);
     const hid_t type = h5py.type.get();
     const std::vector<hsize_t> &chunks = h5py.chunks;
     H5Id dataset = create_h5py_dataset(file, key, h5py, at);
     if (meta.is_none() || meta.count() == 0) return;
-    if (meta.type.dtype == SER_UNICODE) return write_strings(dataset.get(), type, {meta, data, value.nbytes}, at);
+    if (strings) return write_strings(dataset.get(), type, *strings, at);
     if (chunks.empty() || H5Tget_size(type) != meta.type.itemsize) {
         check_h5(H5Dwrite(dataset.get(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), SER_EIO, at + "cannot write the data");
         check_h5(H5Dclose(dataset.release()), SER_EIO, at + "cannot write the data");

@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "hdf5/hdf5_error.h"
 #include "hdf5/hdf5_lock.h"
+#include "hdf5/hdf5_strings.h"
 
 namespace chainerser::core {
 namespace {
@@ -54,14 +55,6 @@ H5Id complex_type(size_t size, bool be, const std::string &at) {
     H5Id t(H5Tcreate(H5T_COMPOUND, size), SER_EINTERNAL, at + "cannot create the complex compound");
     check(H5Tinsert(t.get(), "r", 0, part.get()), at, "cannot build the complex compound");
     check(H5Tinsert(t.get(), "i", size / 2, part.get()), at, "cannot build the complex compound");
-    return t;
-}
-
-H5Id string_type(size_t size, H5T_cset_t cset, const std::string &at) {
-    H5Id t = copy_of(H5T_C_S1, at);
-    check(H5Tset_size(t.get(), size), at, "cannot set the string size");
-    if (size != H5T_VARIABLE) check(H5Tset_strpad(t.get(), H5T_STR_NULLPAD), at, "cannot set string padding");
-    check(H5Tset_cset(t.get(), cset), at, "cannot set the character set");
     return t;
 }
 
@@ -150,6 +143,15 @@ const char *class_name(H5T_class_t c) {
 
 }  // namespace
 
+H5Id h5py_string_type(size_t size, H5T_cset_t cset, const std::string &at) {
+    Hdf5Lock lock;
+    H5Id t = copy_of(H5T_C_S1, at);
+    check(H5Tset_size(t.get(), size), at, "cannot set the string size");
+    if (size != H5T_VARIABLE) check(H5Tset_strpad(t.get(), H5T_STR_NULLPAD), at, "cannot set string padding");
+    check(H5Tset_cset(t.get(), cset), at, "cannot set the character set");
+    return t;
+}
+
 H5Id h5py_datatype(const ElementType &t, const std::string &at) {
     Hdf5Lock lock;
     const DTypeInfo &d = dtype_info(t.dtype);
@@ -159,8 +161,8 @@ H5Id h5py_datatype(const ElementType &t, const std::string &at) {
         case Kind::UInt: return copy_of(integer_base(d.kind == Kind::Int, d.itemsize, big_endian(t)), at);
         case Kind::Float: return float_type(d.itemsize, big_endian(t), at);
         case Kind::Complex: return complex_type(d.itemsize, big_endian(t), at);
-        case Kind::Bytes: return string_type(t.itemsize, H5T_CSET_ASCII, at);
-        case Kind::Unicode: return string_type(H5T_VARIABLE, H5T_CSET_UTF8, at);
+        case Kind::Bytes: return h5py_string_type(t.itemsize, H5T_CSET_ASCII, at);
+        case Kind::Unicode: return h5py_string_type(H5T_VARIABLE, H5T_CSET_UTF8, at);
         case Kind::Object: return copy_of(H5T_IEEE_F32LE, at);  // h5py.Empty('f')
     }
     fail(SER_EINTERNAL, at + "no HDF5 type for dtype " + d.name);
@@ -201,11 +203,28 @@ StoredType stored_type_of(hid_t type, const std::string &at) {
     return s;
 }
 
+StoredType stored_type_of_dataset(hid_t dataset, hid_t file_type, const std::string &at) {
+    Hdf5Lock lock;
+    StoredType s = stored_type_of(file_type, at);
+    if (s.type.dtype != SER_UNICODE && s.type.dtype != SER_BYTES) return s;
+    if (std::optional<ElementType> declared = read_numpy_dtype_attribute(dataset, at)) {
+        // n code points take at most 4n bytes of UTF-8; a longer fixed length is no '<U n' we wrote
+        // (and would make a read buffer larger than the entry the limits were checked on).
+        if (!s.vlen_string && H5Tget_size(file_type) > declared->itemsize)
+            fail(SER_EFORMAT, at + "fixed-length strings of " + std::to_string(H5Tget_size(file_type)) +
+                                  " bytes are longer than the UTF-8 of the " + descr_of(*declared) + " its attribute " +
+                                  kNumpyDtypeAttribute + " names");
+        s.fixed_utf8 = !s.vlen_string;
+        s.type = *declared;
+    }
+    return s;
+}
+
 H5Id read_memory_type(hid_t file_type, const StoredType &stored, const std::string &at) {
     Hdf5Lock lock;
     const H5T_class_t cls = H5Tget_class(file_type);
-    if (cls == H5T_STRING) return string_type(stored.vlen_string ? H5T_VARIABLE : stored.type.itemsize,
-                                              H5Tget_cset(file_type), at);
+    if (cls == H5T_STRING)
+        return h5py_string_type(stored.vlen_string ? H5T_VARIABLE : H5Tget_size(file_type), H5Tget_cset(file_type), at);
     if (cls == H5T_ENUM && stored.type.dtype != SER_BOOL) {
         return copy_of(file_type, at);
     }

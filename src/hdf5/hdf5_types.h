@@ -16,13 +16,21 @@ namespace chainerser::core {
 // them (variable-length strings: an array of UTF-8 char pointers). `at` prefixes messages.
 H5Id h5py_datatype(const ElementType &t, const std::string &at);
 
+// A string type of `size` bytes (H5T_VARIABLE: variable-length), NULL-padded as h5py's.
+H5Id h5py_string_type(size_t size, H5T_cset_t cset, const std::string &at);
+
 struct StoredType {
-    ElementType type;  // a variable-length string's itemsize is left 0: it depends on the data
+    ElementType type;  // a variable-length string's itemsize is left 0 when no attribute gives it
     bool vlen_string = false;
+    bool fixed_utf8 = false;  // fixed-length strings read as the '<U n' of their attribute
+    bool decoded() const { return vlen_string || fixed_utf8; }  // read through UTF-8, not as stored bytes
 };
 
 // What a dataset's datatype is in our terms. Throws SER_EUNSUPPORTED naming the HDF5 type.
 StoredType stored_type_of(hid_t file_type, const std::string &at);
+
+// stored_type_of, then for strings the '<U n' of the dataset's kNumpyDtypeAttribute, if it has one.
+StoredType stored_type_of_dataset(hid_t dataset, hid_t file_type, const std::string &at);
 
 // The memory type that reads a dataset of `file_type` into its stored layout (numpy's view of it).
 H5Id read_memory_type(hid_t file_type, const StoredType &stored, const std::string &at);

@@ -2,6 +2,7 @@
 
 #include <climits>
 #include <cstring>
+#include <optional>
 
 #include "core/atomic_file.h"
 #include "core/convert.h"
@@ -10,6 +11,7 @@
 #include "hdf5/hdf5_error.h"
 #include "hdf5/hdf5_file.h"
 #include "hdf5/hdf5_lock.h"
+#include "hdf5/hdf5_strings.h"
 
 namespace chainerser::core {
 
@@ -177,7 +179,7 @@ void write_strings_serially(const std::string &temp, const std::string &file, co
         const std::string at = where(file, it.key);
         H5Id dataset(H5Dopen2(h5.get(), it.key.c_str(), H5P_DEFAULT), SER_EINTERNAL, at + "cannot open the dataset");
         H5Id type(H5Dget_type(dataset.get()), SER_EINTERNAL, at + "cannot get the datatype");
-        write_strings(dataset.get(), type.get(), ConstArrayView{it.meta, it.text.data(), it.text.size()}, at);
+        write_strings(dataset.get(), type.get(), utf8_strings_of(it.text.data(), it.meta.count(), it.meta.type, at), at);
     }
     check_h5(H5Fclose(h5.release()), SER_EIO, file + ": cannot finish writing the strings");
 }
@@ -299,7 +301,10 @@ void MpiH5Serializer::commit() {
                 collectively(comm, [&] { ensure_group(file, it.key, s.file + ": group '" + it.key + "': "); });
                 continue;
             }
-            const DatasetLayout layout = h5py_dataset_layout(it.meta, s.options, at);
+            std::optional<Utf8Strings> strings;  // every rank has them: the type depends on them
+            if (it.meta.type.dtype == SER_UNICODE)
+                strings = utf8_strings_of(it.text.data(), it.meta.count(), it.meta.type, at);
+            const DatasetLayout layout = h5py_dataset_layout(it.meta, s.options, at, strings ? &*strings : nullptr);
             H5Id dataset;
             collectively(comm, [&] {
                 try {

@@ -152,6 +152,37 @@ void expect_slabs_match_h5py(const std::string &path, const std::vector<Slab> &s
     ser_close(h);
 }
 
+TEST(Hdf5ReadInterop, NumpyDtypeAttributeIsHonouredOrAClearError) {
+    const std::string path = make_h5py_file("numpy_dtype_attributes");
+    ser_handle *h = h5test::open_h5(path, SER_READ);
+    ASSERT_NE(h, nullptr);
+    ser_array_info info;
+    ASSERT_EQ(ser_get_info(&info, h, "vlen_attribute"), SER_OK) << ser_errmsg();
+    EXPECT_EQ(h5test::descr(info), ">U9");  // h5py's variable-length str attribute is read too
+    std::vector<char32_t> got(18, U'?');
+    int32_t outcome = -1;
+    ASSERT_EQ(ser_get_array(&outcome, h, "vlen_attribute", SER_UNICODE, 1, info.shape, got.data(), 72), SER_OK)
+        << ser_errmsg();
+    std::vector<char32_t> want(18, U'\0');
+    want[0] = U'a', want[1] = U'b', want[9] = U'\u03b2';
+    EXPECT_EQ(got, want);
+    EXPECT_EQ(ser_get_info(&info, h, "not_str"), SER_EFORMAT);
+    EXPECT_NE(std::string(ser_errmsg()).find("not_str': attribute chainerser_numpy_dtype is '<f4', not a numpy str dtype"),
+              std::string::npos) << ser_errmsg();
+    EXPECT_EQ(ser_get_info(&info, h, "not_a_string"), SER_EFORMAT);
+    EXPECT_NE(std::string(ser_errmsg()).find("attribute chainerser_numpy_dtype is not a scalar string"), std::string::npos)
+        << ser_errmsg();
+    EXPECT_EQ(ser_get_info(&info, h, "fixed_too_long"), SER_EFORMAT);
+    EXPECT_NE(std::string(ser_errmsg()).find("fixed_too_long': fixed-length strings of 9 bytes are longer than the UTF-8 of the <U2"),
+              std::string::npos) << ser_errmsg();
+    ASSERT_EQ(ser_get_info(&info, h, "too_narrow"), SER_OK) << ser_errmsg();
+    char32_t narrow[2];
+    EXPECT_EQ(ser_get_array(&outcome, h, "too_narrow", SER_UNICODE, 1, info.shape, narrow, sizeof narrow), SER_EFORMAT);
+    EXPECT_NE(std::string(ser_errmsg()).find("too_narrow': a stored string has 2 characters, more than its dtype <U1"),
+              std::string::npos) << ser_errmsg();
+    EXPECT_EQ(ser_close(h), SER_OK);
+}
+
 TEST(Hdf5ReadInterop, HyperslabsMatchNumpySlicing) {
     const std::string path = make_h5py_file("variations");
     ser_options o;

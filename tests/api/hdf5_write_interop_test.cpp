@@ -201,6 +201,43 @@ TEST(Hdf5WriteInterop, EveryDtypeShapeAndByteOrderReadsBackInH5py) {
     }
 }
 
+TEST(Hdf5WriteInterop, StrArraysKeepTheirDtypeAndEmbeddedNuls) {
+    const std::string path = testsupport::scratch_dir() + "/strings.h5";
+    std::vector<unsigned char> nul;
+    for (auto s : {std::u32string(U"a\0b", 3), std::u32string(), std::u32string(U"\0\u00e9", 2), std::u32string(U"xyz")}) {
+        auto b = utf32(s, 5);
+        nul.insert(nul.end(), b.begin(), b.end());
+    }
+    std::vector<unsigned char> wide = utf32(U"ab", 9);
+    ser_array_info nul_info = make_info(SER_UNICODE, {2, 2}, 20);
+    ser_array_info wide_info = make_info(SER_UNICODE, {}, 36, SER_BIG);
+    ser_handle *h = h5test::open_h5(path, SER_WRITE);
+    ASSERT_NE(h, nullptr);
+    ASSERT_EQ(ser_put_array_ex(h, "nul", &nul_info, nul.data(), nul.size()), SER_OK) << ser_errmsg();
+    ASSERT_EQ(ser_put_array_ex(h, "wide", &wide_info, swapped(wide, 4).data(), wide.size()), SER_OK) << ser_errmsg();
+    ASSERT_EQ(ser_close(h), SER_OK) << ser_errmsg();
+
+    std::map<std::string, H5pyEntry> dump = h5test::h5py_dump(path);
+    EXPECT_EQ(dump["nul"].dtype, "|S3");  // h5py: fixed-length UTF-8 of the longest string's 3 bytes
+    EXPECT_EQ(dump["wide"].dtype, "<U2");  // h5py: its own variable-length strings
+    h = h5test::open_h5(path, SER_READ);
+    ASSERT_NE(h, nullptr);
+    ser_array_info info;
+    ASSERT_EQ(ser_get_info(&info, h, "nul"), SER_OK) << ser_errmsg();
+    EXPECT_EQ(h5test::descr(info), "<U5");
+    EXPECT_EQ(h5test::read_entry(h, "nul").sha256, testsupport::sha256_hex(nul.data(), nul.size()));
+    ASSERT_EQ(ser_get_info(&info, h, "wide"), SER_OK) << ser_errmsg();
+    EXPECT_EQ(h5test::descr(info), ">U9");
+    EXPECT_EQ(h5test::read_entry(h, "wide").sha256, testsupport::sha256_hex(wide.data(), wide.size()));
+    const int64_t offset[2] = {1, 0}, count[2] = {1, 2};
+    std::vector<unsigned char> row(40);
+    int32_t outcome = -1;
+    ASSERT_EQ(ser_get_array_slab(&outcome, h, "nul", SER_UNICODE, 2, offset, count, row.data(), row.size()), SER_OK)
+        << ser_errmsg();
+    EXPECT_EQ(row, std::vector<unsigned char>(nul.begin() + 40, nul.end()));
+    EXPECT_EQ(ser_close(h), SER_OK);
+}
+
 TEST(Hdf5WriteInterop, ChunkShapesEqualH5pysGuessForATableOfShapes) {
     const std::string path = testsupport::scratch_dir() + "/chunks.h5";
     struct S { std::vector<int64_t> shape; int32_t dtype; size_t size; };

@@ -120,6 +120,79 @@ class Convert(unittest.TestCase):
                                 self.assertEqual(f[k][()].decode(), str(a[k][()]), k)
                             else:
                                 self.assertTrue(np.array_equal(f[k][()], a[k], equal_nan=a[k].dtype.kind in "fc"), k)
+                    # Members are the same bytes, except Fortran-ordered ones: HDF5 keeps no memory order.
+                    with np.load(src, allow_pickle=True) as a, zipfile.ZipFile(src) as za, zipfile.ZipFile(back) as zb:
+                        for k in a.files:
+                            if not (a[k].ndim > 1 and np.isfortran(a[k])):
+                                self.assertEqual(za.read(k + ".npy"), zb.read(k + ".npy"), k)
+
+    STRINGS = {
+        "wide": np.array(["ab", "c"], dtype="<U7"),  # wider than its longest string
+        "nul/inside": np.array(["a\x00b", "", "\u00e9\x00", "\U0001F600x\x00\x00y"], dtype="<U6"),
+        "nul/grid": np.array([["a\x00", "b"], ["c", "d\x00e"]], dtype="<U4"),
+        "nul/scalar": np.array("\x00x", dtype="<U3"),
+        "empty": np.array(["", ""], dtype="<U3"),
+        "no_elements": np.zeros((0, 2), dtype="<U5"),
+        "big_endian": np.array(["xy", "z"], dtype=">U4"),
+        "scalar": np.array("h\u00e9", dtype="<U9"),
+        "non_ascii": np.array(["\u03b2\u03b3\u03b4", "\u2713", "\u65e5\U0001F600"], dtype="<U3"),
+        "many": np.array(["s%d" % i + "\x00" * (i % 2) + "t" for i in range(300)], dtype="<U12"),
+        "bytes/nul": np.array([b"a\x00b", b"", b"\x00\x00c", b"\xff\x00"], dtype="S5"),
+        "bytes/scalar": np.array(b"\x00a\x00", dtype="S6"),
+    }
+
+    def test_str_and_bytes_survive_npz_to_h5_to_npz_exactly(self):
+        import h5py
+        with tempfile.TemporaryDirectory() as d:
+            for save in (np.savez, np.savez_compressed):
+                with self.subTest(save=save.__name__):
+                    src, h5, back = (os.path.join(d, n) for n in ("src.npz", "mid.h5", "back.npz"))
+                    save(src, **self.STRINGS)
+                    for a, b, *opts in ((src, h5), (h5, back, "--no-compress")):
+                        rc, _, err = run("convert", a, b, *opts)
+                        self.assertEqual(rc, 0, err)
+                    for other in (h5, back):
+                        rc, out, err = run("diff", src, other)
+                        self.assertEqual((rc, out), (0, ""), err)
+                    with np.load(src) as a, np.load(back) as b:
+                        self.assertEqual(sorted(a.files), sorted(b.files))
+                        for k in a.files:
+                            self.assertEqual(a[k].dtype, b[k].dtype, k)
+                            self.assertEqual(a[k].dtype.str, b[k].dtype.str, k)
+                            self.assertTrue(np.array_equal(a[k], b[k]), k)
+                    with zipfile.ZipFile(src) as za, zipfile.ZipFile(back) as zb:
+                        self.assertEqual(sorted(za.namelist()), sorted(zb.namelist()))
+                        for n in za.namelist():
+                            self.assertEqual(za.read(n), zb.read(n), n)
+                    with h5py.File(h5, "r") as f:
+                        for k, want in self.STRINGS.items():
+                            ds = f[k]
+                            if want.dtype.kind == "S":
+                                self.assertEqual(ds.dtype, want.dtype, k)
+                                self.assertTrue(np.array_equal(ds[()], want), k)
+                                continue
+                            self.assertEqual(ds.attrs["chainerser_numpy_dtype"].decode(), want.dtype.str, k)
+                            got = ds.asstr()[()]
+                            got = np.array(got if ds.shape == () else got.tolist(), dtype=want.dtype).reshape(want.shape)
+                            self.assertTrue(np.array_equal(got, want), k)
+                        self.assertEqual(h5py.check_string_dtype(f["wide"].dtype).length, None)  # h5py's own vlen
+                        self.assertEqual(h5py.check_string_dtype(f["nul/inside"].dtype).encoding, "utf-8")
+
+    def test_h5py_strings_without_the_attribute_read_as_before(self):
+        import h5py
+        with tempfile.TemporaryDirectory() as d:
+            h5, back = os.path.join(d, "h5py.h5"), os.path.join(d, "back.npz")
+            with h5py.File(h5, "w") as f:
+                f.create_dataset("vlen", data=np.array(["a", "\u03b2\u03b3", ""], dtype=object),
+                                 dtype=h5py.string_dtype())
+                f.create_dataset("fixed", data=np.array([b"ab", b"c\x00d"], dtype="S4"))
+            rc, _, err = run("convert", h5, back)
+            self.assertEqual(rc, 0, err)
+            with np.load(back) as b:
+                self.assertEqual(b["vlen"].dtype.str, "<U2")  # numpy's width for the strings
+                self.assertTrue(np.array_equal(b["vlen"], np.array(["a", "\u03b2\u03b3", ""])))
+                self.assertEqual(b["fixed"].dtype.str, "|S4")
+                self.assertTrue(np.array_equal(b["fixed"], np.array([b"ab", b"c\x00d"], dtype="S4")))
 
     def test_snapshot_without_extension_needs_to(self):
         with tempfile.TemporaryDirectory() as d:

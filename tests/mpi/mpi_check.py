@@ -79,6 +79,8 @@ def check_h5(mpi, serial):
             for attr in ("dtype", "shape", "chunks", "compression", "compression_opts"):
                 if getattr(oa, attr) != getattr(ob, attr):
                     problems.append("%s: %s %s %r, serial %r" % (mpi, name, attr, getattr(oa, attr), getattr(ob, attr)))
+            if dict(oa.attrs) != dict(ob.attrs):  # chainerser_numpy_dtype on str datasets
+                problems.append("%s: %s attributes %r, serial %r" % (mpi, name, dict(oa.attrs), dict(ob.attrs)))
             if ob.shape is not None and not same_value(numpy.asarray(oa[()]), numpy.asarray(ob[()])):
                 problems.append("%s: %s values differ" % (mpi, name))
 

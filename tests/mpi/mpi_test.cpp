@@ -146,6 +146,14 @@ void put_local_entries(ser_handle *w, int rank, int ranks, bool serial_all_ranks
         EXPECT_EQ(ser_put_array(c, "f16", SER_FLOAT16, 2, shape, f16, sizeof f16), SER_OK);
         EXPECT_EQ(ser_put_none(c, "lazy"), SER_OK);
         EXPECT_EQ(ser_put_string(c, "name", ("räng " + std::to_string(r)).c_str()), SER_OK);
+        const char32_t names[2][5] = {{U'a', U'\0', U'b'}, {U'x', char32_t(U'0' + r)}};  // embedded NUL, width 5
+        ser_array_info text{};
+        text.dtype = SER_UNICODE;
+        text.byteorder = SER_LITTLE;
+        text.ndim = 1;
+        text.shape[0] = 2;
+        text.itemsize = 20;
+        EXPECT_EQ(ser_put_array_ex(c, "names", &text, names, sizeof names), SER_OK) << ser_errmsg();
         EXPECT_EQ(ser_put_int64(c, "iteration", 1000 + r), SER_OK);
         EXPECT_EQ(ser_put_float64(c, "lr", 0.125 * r), SER_OK);
         EXPECT_EQ(ser_put_bool(c, "flag", r % 2), SER_OK);

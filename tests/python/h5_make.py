@@ -1,5 +1,5 @@
 """Writes HDF5 files with h5py the way users meet them, for the reader tests.
-usage: h5_make.py variations|chunk_windows|lzf|unsupported <file>"""
+usage: h5_make.py variations|chunk_windows|lzf|unsupported|numpy_dtype_attributes <file>"""
 import sys
 
 import h5py
@@ -81,10 +81,22 @@ def unsupported(f):
     f.create_dataset('long_double', data=np.zeros(3, dtype=np.longdouble))
 
 
+def numpy_dtype_attributes(f):
+    """Our attribute on string datasets as another writer may leave it: valid as h5py's own str
+    attribute, or naming no '<U n', or narrower than the strings."""
+    strings = np.array(['ab', '\u03b2'], dtype=object)
+    f.create_dataset('vlen_attribute', data=strings, dtype=h5py.string_dtype()).attrs['chainerser_numpy_dtype'] = '>U9'
+    f.create_dataset('not_str', data=strings, dtype=h5py.string_dtype()).attrs['chainerser_numpy_dtype'] = '<f4'
+    f.create_dataset('too_narrow', data=strings, dtype=h5py.string_dtype()).attrs['chainerser_numpy_dtype'] = np.bytes_(b'<U1')
+    f.create_dataset('not_a_string', data=strings, dtype=h5py.string_dtype()).attrs['chainerser_numpy_dtype'] = 7
+    f.create_dataset('fixed_too_long', data=np.array([b'abcdefghi'], dtype='S9')).attrs['chainerser_numpy_dtype'] = '<U2'
+
+
 def main():
     kind, path = sys.argv[1], sys.argv[2]
     with h5py.File(path, 'w') as f:
-        {'variations': variations, 'chunk_windows': chunk_windows, 'lzf': lzf, 'unsupported': unsupported}[kind](f)
+        {'variations': variations, 'chunk_windows': chunk_windows, 'lzf': lzf, 'unsupported': unsupported,
+         'numpy_dtype_attributes': numpy_dtype_attributes}[kind](f)
 
 
 main()

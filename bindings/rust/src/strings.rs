@@ -11,7 +11,8 @@ use crate::{sys, Array, DType, ReaderGroup, WriterGroup};
 impl WriterGroup {
     /// Writes a numpy `<U n` array (shape and order as [`WriterGroup::write`]): n is the most
     /// code points of any element, at least 1, as `numpy.array(list_of_str)` makes it. HDF5 stores
-    /// variable-length UTF-8 strings (as h5py does), which cannot hold a NUL (`Unsupported`).
+    /// h5py's variable-length UTF-8 strings, or fixed-length UTF-8 when one holds a NUL, with the
+    /// exact `<U n` in an attribute (docs/on-disk-layout.md).
     pub fn write_strings<S: AsRef<str>>(&self, k: &str, shape: &[usize], data: &[S]) -> Result<()> {
         let width = data.iter().map(|s| s.as_ref().chars().count()).max().unwrap_or(0).max(1);
         let mut units = vec![0u32; width * data.len()];
