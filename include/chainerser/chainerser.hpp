@@ -851,7 +851,8 @@ public:
      *        code points of any element, at least 1, as `numpy.array(list_of_str)` makes it.
      *
      * Invalid UTF-8 is ::SER_EINVAL naming the element. HDF5 stores variable-length UTF-8 strings
-     * (as h5py does), which cannot hold a NUL (::SER_EUNSUPPORTED).
+     * (as h5py does) with the numpy dtype in the attribute `chainerser_numpy_dtype`; an array with
+     * a string holding a NUL is stored as fixed-length UTF-8 (docs/on-disk-layout.md).
      */
     void put_strings(const std::string &key, const std::vector<int64_t> &shape, const std::vector<std::string> &data) {
         std::vector<std::u32string> decoded(data.size());
