@@ -167,6 +167,29 @@ void write_block(hid_t dataset, hid_t type, const std::vector<int64_t> &offset, 
              at + "cannot write the data");
 }
 
+// Dataset `key` created, written (when `write`) from this rank's block, or nothing when `empty`,
+// and closed: each collective HDF5 call its own agreed step. A rank whose call failed (a write
+// past RLIMIT_FSIZE, a full disk) must not go on to the next collective call while the others
+// make it, or the ranks wait for each other in different collectives (H5Fflush's barrier against
+// our agreement). `exists`, when not empty, replaces the message of a SER_EEXISTS creation.
+void write_dataset_agreed(const Comm &comm, hid_t file, const std::string &key, const DatasetLayout &layout, bool write,
+                          const std::vector<int64_t> &offset, const std::vector<int64_t> &count, bool empty,
+                          const void *data, const std::string &at, const std::string &exists = "") {
+    Hdf5Lock lock;  // first: the dataset is closed under it, also when a step throws
+    H5Id dataset;
+    collectively(comm, [&] {
+        try {
+            dataset = create_h5py_dataset(file, key, layout, at);
+        } catch (const Error &e) {
+            if (e.code() != SER_EEXISTS || exists.empty()) throw;
+            fail(SER_EEXISTS, exists);
+        }
+    });
+    if (write)
+        collectively(comm, [&] { write_block(dataset.get(), layout.type.get(), offset, count, empty, data, at); });
+    collectively(comm, [&] { check_h5(H5Dclose(dataset.release()), SER_EIO, at + "cannot write the data"); });
+}
+
 // Parallel HDF5 writes no variable-length data: rank 0 writes the strings into the closed file.
 void write_strings_serially(const std::string &temp, const std::string &file, const std::vector<Item> &items) {
     bool any = false;
@@ -259,19 +282,16 @@ void MpiH5Serializer::write_slab(const std::string &full, const ArrayMeta &globa
     State &s = *state_;
     const Comm &comm = *s.comm;
     const std::string at = where(s.file, full);
-    collectively(comm, [&] {
-        Hdf5Lock lock;
-        const DatasetLayout layout = h5py_dataset_layout(global, s.options, at);
-        H5Id dataset = create_h5py_dataset(s.h5.get(), full, layout, at);
-        const Block &own = blocks[size_t(comm.rank())];
-        bool empty = false;
-        for (int64_t c : own.count) empty |= c == 0;
-        // A 0-d entry's block is (0,), (1,) here, and its dataset scalar.
-        const std::vector<int64_t> offset = global.shape.empty() ? std::vector<int64_t>() : own.offset;
-        const std::vector<int64_t> count = global.shape.empty() ? std::vector<int64_t>() : own.count;
-        if (global.count()) write_block(dataset.get(), layout.type.get(), offset, count, empty, data, at);
-        check_h5(H5Dclose(dataset.release()), SER_EIO, at + "cannot write the data");
-    });
+    const Block &own = blocks[size_t(comm.rank())];
+    bool empty = false;
+    for (int64_t c : own.count) empty |= c == 0;
+    // A 0-d entry's block is (0,), (1,) here, and its dataset scalar.
+    const std::vector<int64_t> offset = global.shape.empty() ? std::vector<int64_t>() : own.offset;
+    const std::vector<int64_t> count = global.shape.empty() ? std::vector<int64_t>() : own.count;
+    Hdf5Lock lock;  // first: the layout is released under it, also when a step throws
+    DatasetLayout layout;
+    collectively(comm, [&] { layout = h5py_dataset_layout(global, s.options, at); });
+    write_dataset_agreed(comm, s.h5.get(), full, layout, global.count() != 0, offset, count, empty, data, at);
 }
 
 void MpiH5Serializer::commit() {
@@ -289,14 +309,10 @@ void MpiH5Serializer::commit() {
     agree_commit(alone, together);
     try {
         const std::vector<Item> items = decode(all_records(comm, s.records));
-        // Each collective HDF5 call (a group, a dataset's creation, its write, its close) is its
-        // own agreed step: a rank whose call failed (a write past RLIMIT_FSIZE, a full disk) must
-        // not go on to the next collective call while the others make it, or the ranks wait for
-        // each other in different collectives (H5Fflush's barrier against our agreement).
         const hid_t file = s.h5.get();
         for (const Item &it : items) {
             const std::string at = where(s.file, it.key);
-            Hdf5Lock lock;  // first: the dataset below is closed under it, also when a step throws
+            Hdf5Lock lock;  // first: the layout is released under it, also when a step throws
             if (it.kind == kGroup) {
                 collectively(comm, [&] { ensure_group(file, it.key, s.file + ": group '" + it.key + "': "); });
                 continue;
@@ -305,23 +321,11 @@ void MpiH5Serializer::commit() {
             if (it.meta.type.dtype == SER_UNICODE)
                 strings = utf8_strings_of(it.text.data(), it.meta.count(), it.meta.type, at);
             const DatasetLayout layout = h5py_dataset_layout(it.meta, s.options, at, strings ? &*strings : nullptr);
-            H5Id dataset;
-            collectively(comm, [&] {
-                try {
-                    dataset = create_h5py_dataset(file, it.key, layout, at);
-                } catch (const Error &e) {
-                    if (e.code() != SER_EEXISTS) throw;
-                    fail(SER_EEXISTS, at + "put by rank " + std::to_string(it.owner) + " and by another rank or slab");
-                }
-            });
-            if (it.meta.count() && it.meta.type.dtype != SER_UNICODE)
-                collectively(comm, [&] {
-                    const bool mine = it.owner == comm.rank();
-                    const std::vector<int64_t> origin(it.meta.shape.size(), 0);
-                    write_block(dataset.get(), layout.type.get(), origin, mine ? it.meta.shape : origin, !mine,
-                                mine ? s.data[it.index].data() : nullptr, at);
-                });
-            collectively(comm, [&] { check_h5(H5Dclose(dataset.release()), SER_EIO, at + "cannot write the data"); });
+            const bool mine = it.owner == comm.rank();
+            const std::vector<int64_t> origin(it.meta.shape.size(), 0);
+            write_dataset_agreed(comm, file, it.key, layout, it.meta.count() && it.meta.type.dtype != SER_UNICODE, origin,
+                                 mine ? it.meta.shape : origin, !mine, mine ? s.data[it.index].data() : nullptr, at,
+                                 at + "put by rank " + std::to_string(it.owner) + " and by another rank or slab");
         }
         s.data.clear();
         collectively(comm, [&] {

@@ -380,7 +380,7 @@ TEST(MpiFaults, AWriteThatFailsOnOneRankFailsTheSaveOnEveryRank) {
     }
 }
 
-// Run by ctest's mpi_h5_file_size_limit on 2 and 3 ranks (CHAINERSER_MPI_H5_FSIZE set, and
+// Run by ctest's mpi_h5_file_size_limit on 2, 3 and 4 ranks (CHAINERSER_MPI_H5_FSIZE set, and
 // OMPI_MCA_fcoll=individual: with collective buffering the bytes of a collective write are
 // written by MPI-IO's aggregator ranks, not necessarily by the rank whose files are limited). The
 // last rank may not grow files past 256 KiB: its HDF5 write fails inside a collective H5Dwrite
@@ -401,7 +401,8 @@ TEST(MpiH5Faults, AWriteThatFailsOnOneRankFailsTheSaveOnEveryRank) {
         g_limit = std::make_unique<FileSizeLimit>(256 << 10);
         EXPECT_EQ(ser_put_array(w, "big", SER_UINT64, 1, shape, v.data(), v.size() * 8), SER_OK) << ser_errmsg();
     });
-    // A slab: the failure is ser_put_array_slab's, on every rank; ser_close then repeats it.
+    // A slab: the failure is that of ser_put_array_slab's H5Dwrite step, on every rank; ser_close
+    // then repeats it.
     expect_failed_save(f, "fsize_slab", SER_EIO, named.c_str(), [&](ser_handle *w) {
         const int64_t shape[1] = {int64_t(v.size()) * g_size}, off[1] = {int64_t(v.size()) * g_rank},
                       cnt[1] = {int64_t(v.size())};
