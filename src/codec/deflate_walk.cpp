@@ -177,9 +177,10 @@ bool read_dynamic_lengths(BitReader &r, uint8_t (&litlen)[288], unsigned &nlit, 
 bool skip_symbols(BitReader &r, const Huffman &litlen, const Huffman &dist) {
     for (;;) {
         r.refill();
+        if (r.far_past_end()) return false;
         const int sym = litlen.decode(r);
         if (sym < 256) {
-            if (sym < 0 || r.far_past_end()) return false;
+            if (sym < 0) return false;
             continue;
         }
         if (sym == int(kEndOfBlock)) return !r.overrun();
