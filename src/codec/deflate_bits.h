@@ -1,5 +1,5 @@
 // Bit-level pieces shared by our deflate encoders (RFC 1951): an LSB-first bit writer, Huffman
-// code bit order, and stored blocks.
+// code bit order, RFC 1951's symbol tables, and stored blocks.
 #pragma once
 
 #include <algorithm>
@@ -51,6 +51,18 @@ inline uint16_t reverse_bits(uint16_t code, int length) {
     for (int b = 0; b < length; ++b) reversed = uint16_t(reversed << 1 | ((code >> b) & 1));
     return reversed;
 }
+
+// RFC 1951 3.2.5: length symbols 257-285 and distance symbols 0-29, by their base value.
+constexpr uint16_t kLengthBase[29] = {3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
+                                      31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
+constexpr uint8_t kLengthExtra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
+constexpr uint16_t kDistanceBase[30] = {1,   2,   3,   4,   5,   7,    9,    13,   17,   25,   33,   49,   65,    97,    129,
+                                        193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
+constexpr uint8_t kDistanceExtra[30] = {0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
+
+// The code-length code's symbols (RFC 1951 3.2.7), in the order a dynamic header sends their lengths.
+constexpr unsigned kPrecodeSymbols = 19;
+constexpr uint8_t kPrecodeOrder[kPrecodeSymbols] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
 
 constexpr size_t kMaxStoredBytes = 65535;
 

@@ -18,8 +18,6 @@ constexpr unsigned kEndOfBlock = 256;
 constexpr unsigned kLitLenSymbols = 257;  // the literals and end-of-block: HLIT = 0
 // No distance is ever sent, but zlib's inflate accepts only complete codes: two of one bit.
 constexpr unsigned kDistSymbols = 2;
-constexpr unsigned kPrecodeSymbols = 19;
-constexpr uint8_t kPrecodeOrder[kPrecodeSymbols] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
 
 // Huffman code lengths for the n frequencies, at most max_bits long; unused symbols get 0. A code
 // of one symbol would be incomplete, which inflate refuses: a second symbol is then given one.

@@ -1,0 +1,229 @@
+#include "codec/deflate_walk.h"
+
+#include <cstdint>
+#include <cstring>
+
+#include "codec/deflate_bits.h"
+
+namespace chainerser::core {
+namespace {
+
+class BitReader {
+public:
+    BitReader(const unsigned char *in, size_t size) : begin_(in), next_(in), end_(in + size) {}
+
+    // At least 56 bits in the buffer; past the end they are zeros, counted in overread_.
+    void refill() {
+        if (end_ - next_ >= 8) {
+            uint64_t word;
+            std::memcpy(&word, next_, 8);
+            buf_ |= word << count_;  // little-endian hosts only, as the rest of the writer
+            next_ += (63 - count_) >> 3;
+            count_ |= 56;
+            return;
+        }
+        while (count_ <= 56) {
+            if (next_ < end_) buf_ |= uint64_t(*next_++) << count_;
+            else ++overread_;
+            count_ += 8;
+        }
+    }
+
+    uint32_t peek(unsigned n) const { return uint32_t(buf_ & ((uint64_t(1) << n) - 1)); }
+    void drop(unsigned n) {
+        buf_ >>= n;
+        count_ -= n;
+    }
+    uint32_t take(unsigned n) {  // n <= 32, after refill()
+        const uint32_t v = peek(n);
+        drop(n);
+        return v;
+    }
+
+    size_t bit() const { return size_t(next_ - begin_ + overread_) * 8 - count_; }
+    bool overrun() const { return bit() > size_t(end_ - begin_) * 8; }
+    // A cheaper test for the symbol loop, which bounds it: it consumes a bit or more per symbol.
+    bool far_past_end() const { return overread_ > 8; }
+
+    // Stored blocks: to the next byte boundary, then `n` whole bytes further.
+    size_t byte_after_align() const { return (bit() + 7) / 8; }
+    void seek_byte(size_t at) {
+        const size_t size = size_t(end_ - begin_);
+        next_ = begin_ + (at < size ? at : size);
+        overread_ = at < size ? 0 : at - size;
+        buf_ = 0;
+        count_ = 0;
+    }
+
+private:
+    const unsigned char *begin_, *next_, *end_;
+    size_t overread_ = 0;
+    uint64_t buf_ = 0;
+    unsigned count_ = 0;
+};
+
+constexpr int kMaxBits = 15;
+constexpr unsigned kTableBits = 10;
+
+// A canonical Huffman decoder: codes of at most kTableBits bits from one lookup, longer ones
+// (rare by construction) bit by bit as in zlib's puff.
+struct Huffman {
+    uint16_t count[kMaxBits + 1];
+    uint16_t symbol[288];
+    uint16_t table[1u << kTableBits];  // symbol << 4 | length; 0: not in the table
+
+    // False if the lengths over-subscribe the code. Incomplete codes are accepted; a bit
+    // pattern that matches no code fails when decoded.
+    bool build(const uint8_t *lengths, unsigned n) {
+        std::memset(count, 0, sizeof count);
+        for (unsigned s = 0; s < n; ++s) ++count[lengths[s]];
+        int left = 1;
+        for (int len = 1; len <= kMaxBits; ++len) {
+            left = (left << 1) - count[len];
+            if (left < 0) return false;
+        }
+        uint16_t offset[kMaxBits + 2] = {};
+        for (int len = 1; len <= kMaxBits; ++len) offset[len + 1] = uint16_t(offset[len] + count[len]);
+        uint16_t code[kMaxBits + 2] = {};
+        for (int len = 1; len <= kMaxBits; ++len) code[len + 1] = uint16_t((code[len] + count[len]) << 1);
+        std::memset(table, 0, sizeof table);
+        for (unsigned s = 0; s < n; ++s) {
+            const unsigned len = lengths[s];
+            if (!len) continue;
+            symbol[offset[len]++] = uint16_t(s);
+            const uint16_t c = code[len]++;
+            if (len > kTableBits) continue;
+            for (unsigned i = reverse_bits(c, int(len)); i < (1u << kTableBits); i += 1u << len)
+                table[i] = uint16_t(s << 4 | len);
+        }
+        return true;
+    }
+
+    // The next symbol, or -1 if no code matches; after refill().
+    int decode(BitReader &r) const {
+        const uint16_t e = table[r.peek(kTableBits)];
+        if (e) {
+            r.drop(e & 15);
+            return e >> 4;
+        }
+        const uint32_t bits = r.peek(kMaxBits);
+        int code = 0, first = 0, index = 0;
+        for (int len = 1; len <= kMaxBits; ++len) {
+            code |= int(bits >> (len - 1)) & 1;
+            const int n = count[len];
+            if (code - first < n) {
+                r.drop(unsigned(len));
+                return symbol[index + code - first];
+            }
+            index += n;
+            first = (first + n) << 1;
+            code <<= 1;
+        }
+        return -1;
+    }
+};
+
+constexpr unsigned kEndOfBlock = 256;
+
+// The Huffman codes of a fixed block (RFC 1951 3.2.6).
+void fixed_lengths(uint8_t (&litlen)[288], uint8_t (&dist)[32]) {
+    for (unsigned s = 0; s < 288; ++s) litlen[s] = s < 144 ? 8 : s < 256 ? 9 : s < 280 ? 7 : 8;
+    std::memset(dist, 5, sizeof dist);
+}
+
+// A dynamic block's header after its 3 type bits (RFC 1951 3.2.7).
+bool read_dynamic_lengths(BitReader &r, uint8_t (&litlen)[288], unsigned &nlit, uint8_t (&dist)[32], unsigned &ndist) {
+    r.refill();
+    nlit = r.take(5) + 257;
+    ndist = r.take(5) + 1;
+    const unsigned nprecode = r.take(4) + 4;
+    if (nlit > 286 || ndist > 30) return false;
+    uint8_t precode_lengths[kPrecodeSymbols] = {};
+    for (unsigned i = 0; i < nprecode; ++i) {
+        r.refill();
+        precode_lengths[kPrecodeOrder[i]] = uint8_t(r.take(3));
+    }
+    Huffman precode;
+    if (!precode.build(precode_lengths, kPrecodeSymbols)) return false;
+    uint8_t lengths[286 + 30];
+    for (unsigned i = 0; i < nlit + ndist;) {
+        r.refill();
+        const int sym = precode.decode(r);
+        if (sym < 0) return false;
+        if (sym < 16) {
+            lengths[i++] = uint8_t(sym);
+            continue;
+        }
+        uint8_t value = 0;
+        unsigned run;
+        if (sym == 16) {
+            if (i == 0) return false;
+            value = lengths[i - 1];
+            run = 3 + r.take(2);
+        } else {
+            run = sym == 17 ? 3 + r.take(3) : 11 + r.take(7);
+        }
+        if (run > nlit + ndist - i) return false;
+        std::memset(lengths + i, value, run);
+        i += run;
+    }
+    if (r.overrun() || lengths[kEndOfBlock] == 0) return false;
+    std::memcpy(litlen, lengths, nlit);
+    std::memcpy(dist, lengths + nlit, ndist);
+    return true;
+}
+
+// Consumes a Huffman block's symbols up to its end-of-block code.
+bool skip_symbols(BitReader &r, const Huffman &litlen, const Huffman &dist) {
+    for (;;) {
+        r.refill();
+        if (r.far_past_end()) return false;
+        const int sym = litlen.decode(r);
+        if (sym < 256) {
+            if (sym < 0) return false;
+            continue;
+        }
+        if (sym == int(kEndOfBlock)) return !r.overrun();
+        if (sym > 285) return false;
+        r.drop(kLengthExtra[sym - 257]);
+        const int d = dist.decode(r);
+        if (d < 0 || d > 29) return false;
+        r.drop(kDistanceExtra[d]);
+    }
+}
+
+}  // namespace
+
+bool find_final_block(const unsigned char *in, size_t size, FinalBlock &out) {
+    BitReader r(in, size);
+    uint8_t litlen_lengths[288], dist_lengths[32];
+    Huffman litlen, dist;
+    for (;;) {
+        const size_t header = r.bit();
+        r.refill();
+        const bool final = r.take(1);
+        const unsigned type = r.take(2);
+        if (type == 0) {
+            const size_t at = r.byte_after_align();
+            if (at + 4 > size) return false;
+            const unsigned len = unsigned(in[at] | in[at + 1] << 8), nlen = unsigned(in[at + 2] | in[at + 3] << 8);
+            if ((len ^ nlen) != 0xffff || at + 4 + len > size) return false;
+            r.seek_byte(at + 4 + len);
+        } else if (type == 3) {
+            return false;
+        } else {
+            unsigned nlit = 288, ndist = 32;
+            if (type == 1) fixed_lengths(litlen_lengths, dist_lengths);
+            else if (!read_dynamic_lengths(r, litlen_lengths, nlit, dist_lengths, ndist)) return false;
+            if (!litlen.build(litlen_lengths, nlit) || !dist.build(dist_lengths, ndist)) return false;
+            if (!skip_symbols(r, litlen, dist)) return false;
+        }
+        if (final) {
+            out.header_bit = header;
+            out.end_bit = r.bit();
+            return true;
+        }
+    }
+}
+
+}  // namespace chainerser::core
