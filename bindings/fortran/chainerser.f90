@@ -162,6 +162,7 @@ module chainerser
     !> shape(array) there is read instead.
     generic :: get => get_r32, get_r64, get_c64, get_c128, get_i8, get_i16, get_i32, get_i64, get_b, get_l
     procedure :: get_batch => file_get_batch
+    procedure :: view => file_view
     procedure :: put_none => file_put_none
     procedure :: put_string => file_put_string
     procedure :: get_string => file_get_string
@@ -175,7 +176,7 @@ module chainerser
   end type
 
   public :: ser_default_options, ser_version_string, ser_version_number, ser_strerror, ser_c_string
-  public :: ser_h5_lock, ser_h5_unlock
+  public :: ser_h5_lock, ser_h5_unlock, ser_half_to_real32, ser_real32_to_half
   public :: ser_open_npz, ser_create_npz, ser_open_h5, ser_create_h5, ser_last_error
 
   interface
@@ -333,6 +334,14 @@ module chainerser
     end function
     function c_h5_unlock() bind(C, name='ser_h5_unlock') result(rc)
       import :: c_int
+      integer(c_int) :: rc
+    end function
+    function c_npz_view(out, info, h, key) bind(C, name='ser_npz_view') result(rc)
+      import :: c_ptr, c_char, c_int, ser_array_info
+      type(c_ptr), intent(out) :: out
+      type(ser_array_info), intent(out) :: info
+      type(c_ptr), value :: h
+      character(kind=c_char), intent(in) :: key(*)
       integer(c_int) :: rc
     end function
     function c_get_string(size, outcome, h, key, buf, bufsize) bind(C, name='ser_get_string') result(rc)
@@ -604,7 +613,7 @@ contains
     character(*), intent(inout), optional :: errmsg
     type(ser_array_info) :: info
     info%dtype = dtype
-    info%byteorder = merge(BYTEORDER_LITTLE, BYTEORDER_BIG, transfer(1_int32, 1_int8) == 1_int8)
+    info%byteorder = host_byteorder()
     info%fortran_order = merge(1, 0, size(shp) > 1)
     info%ndim = size(shp)
     info%shape(1:size(shp)) = shp
@@ -657,14 +666,23 @@ contains
     call put_any(self, key, SER_INT8, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), stat, errmsg)
   end subroutine
 
-  subroutine put_i16(self, key, a, stat, errmsg)
+  !> dtype: SER_INT16 (the default), SER_UINT16 or SER_FLOAT16 (a holds binary16 bits, see
+  !> ser_real32_to_half).
+  subroutine put_i16(self, key, a, stat, errmsg, dtype)
     class(ser_file), intent(in) :: self
     character(*), intent(in) :: key
     integer(int16), intent(in), target, contiguous :: a(..)
     integer, intent(out), optional :: stat
     character(*), intent(inout), optional :: errmsg
-    call put_any(self, key, SER_INT16, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), stat, errmsg)
+    integer(c_int32_t), intent(in), optional :: dtype
+    call put_any(self, key, int16_dtype(dtype), shape(a, int64), storage_size(a, int64) / 8, c_loc(a), stat, errmsg)
   end subroutine
+
+  pure integer(c_int32_t) function int16_dtype(dtype)
+    integer(c_int32_t), intent(in), optional :: dtype
+    int16_dtype = SER_INT16
+    if (present(dtype)) int16_dtype = dtype
+  end function
 
   subroutine put_i32(self, key, a, stat, errmsg)
     class(ser_file), intent(in) :: self
@@ -755,6 +773,104 @@ contains
     if (present(outcome)) outcome = oc
   end subroutine
 
+  pure integer(c_int32_t) function host_byteorder()
+    host_byteorder = merge(BYTEORDER_LITTLE, BYTEORDER_BIG, transfer(1_int32, 1_int8) == 1_int8)
+  end function
+
+  !> call f%view(key, dtype, p, shp [, stat, errmsg]): the stored data of an NPZ member, not
+  !> copied, then call c_f_pointer(p, A, shp) with A a pointer array of the element type of dtype
+  !> (integer(int16) for SER_FLOAT16) and rank size(shp). A(i1, ..., ir) == a[i1-1, ..., ir-1]
+  !> as for get, so only members whose stored bytes already are that Fortran array are viewed:
+  !> dtype as stored, host byte order, and rank <= 1 or fortran_order (what put and
+  !> np.asfortranarray write); others are SER_EMISMATCH (read them with get). The library refuses
+  !> compressed members (SER_EUNSUPPORTED, so write with options%compress = 0 or np.savez), None
+  !> (SER_EMISMATCH) and HDF5 files.
+  !> Lifetime: p and A point into the library's read-only mapping of the file, valid until the
+  !> root file and every child of it are closed; A must never be written to nor used after that.
+  subroutine file_view(self, key, dtype, p, shp, stat, errmsg)
+    class(ser_file), intent(in) :: self
+    character(*), intent(in) :: key
+    integer(c_int32_t), intent(in) :: dtype
+    type(c_ptr), intent(out) :: p
+    integer(int64), allocatable, intent(out) :: shp(:)
+    integer, intent(out), optional :: stat
+    character(*), intent(inout), optional :: errmsg
+    type(ser_array_info) :: info
+    integer(c_int) :: rc
+    rc = c_npz_view(p, info, self%h, cstr(key))
+    allocate (shp(0))
+    if (rc /= SER_OK) then
+      call report(rc, stat, errmsg)
+    else if (info%dtype /= dtype) then
+      call view_refused('its dtype is ' // itoa(int(info%dtype)) // ', not ' // itoa(int(dtype)))
+    else if (info%byteorder /= 0 .and. info%byteorder /= host_byteorder()) then
+      call view_refused('it is stored in the other byte order')
+    else if (info%ndim > 1 .and. info%fortran_order /= SER_ORDER_F) then
+      call view_refused('it is stored C-ordered, so its memory is not the Fortran array')
+    else
+      shp = info%shape(1:info%ndim)
+      call report(rc, stat, errmsg)
+    end if
+  contains
+    subroutine view_refused(why)
+      character(*), intent(in) :: why
+      p = c_null_ptr
+      call report_local(SER_EMISMATCH, "key '" // key // "': cannot view: " // why // " (read it with get)", &
+                        stat, errmsg)
+    end subroutine
+  end subroutine
+
+  !> IEEE binary16 bits (as SER_FLOAT16 arrays are read into integer(int16)) to real32, exactly
+  !> (every half value is a float32); NaN payloads are kept as NumPy keeps them.
+  elemental function ser_half_to_real32(h) result(x)
+    integer(int16), intent(in) :: h
+    real(real32) :: x
+    integer(int32) :: b, sgn, e, m, bits
+    b = iand(int(h, int32), 65535)
+    sgn = ishft(iand(b, 32768), 16)
+    e = iand(ishft(b, -10), 31)
+    m = iand(b, 1023)
+    if (e == 31) then
+      bits = ior(sgn, ior(int(z'7F800000', int32), ishft(m, 13)))
+    else if (e == 0) then
+      bits = ior(sgn, transfer(real(m, real32) * 2.0_real32**(-24), 0_int32))
+    else
+      bits = ior(sgn, ior(ishft(e + 112, 23), ishft(m, 13)))
+    end if
+    x = transfer(bits, x)
+  end function
+
+  !> real32 to IEEE binary16 bits, rounded as NumPy's astype(np.float16): to nearest, ties to
+  !> even; overflow gives Inf, underflow a subnormal or signed zero, NaN stays NaN.
+  elemental function ser_real32_to_half(x) result(h)
+    real(real32), intent(in) :: x
+    integer(int16) :: h
+    integer(int64) :: f, sgn, fexp, fsig, hbits
+    f = iand(int(transfer(x, 0_int32), int64), int(z'FFFFFFFF', int64))
+    sgn = ishft(iand(f, int(z'80000000', int64)), -16)
+    fexp = iand(f, int(z'7F800000', int64))
+    fsig = iand(f, int(z'007FFFFF', int64))
+    if (fexp >= int(z'47800000', int64)) then
+      hbits = int(z'7C00', int64)
+      if (fexp == int(z'7F800000', int64) .and. fsig /= 0) hbits = hbits + max(1_int64, ishft(fsig, -13))
+    else if (fexp <= int(z'38000000', int64)) then
+      hbits = 0
+      if (fexp >= int(z'33000000', int64)) then
+        fexp = ishft(fexp, -23)
+        fsig = ishft(fsig + int(z'00800000', int64), -(113 - fexp))
+        ! Ties to even, looking also at the bits the shift above dropped.
+        if (iand(fsig, 16383_int64) /= 4096_int64 .or. iand(f, 2047_int64) /= 0) fsig = fsig + 4096
+        hbits = ishft(fsig, -13)
+      end if
+    else
+      if (iand(fsig, 16383_int64) /= 4096_int64) fsig = fsig + 4096
+      ! A carry out of the significand increments the exponent, up to Inf: the right result.
+      hbits = ishft(fexp - int(z'38000000', int64), -13) + ishft(fsig, -13)
+    end if
+    hbits = sgn + hbits
+    h = int(merge(hbits - 65536, hbits, hbits >= 32768), int16)
+  end function
+
   pure function itoa(i) result(s)
     integer, intent(in) :: i
     character(:), allocatable :: s
@@ -813,14 +929,17 @@ contains
     call get_any(self, key, SER_INT8, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), outcome, stat, errmsg, offset)
   end subroutine
 
-  subroutine get_i16(self, key, a, outcome, stat, errmsg, offset)
+  !> dtype: as for put_i16 (SER_FLOAT16 reads binary16 bits, see ser_half_to_real32).
+  subroutine get_i16(self, key, a, outcome, stat, errmsg, offset, dtype)
     class(ser_file), intent(in) :: self
     character(*), intent(in) :: key
     integer(int16), intent(inout), target, contiguous :: a(..)
     integer, intent(out), optional :: outcome, stat
     character(*), intent(inout), optional :: errmsg
     integer(int64), intent(in), optional :: offset(:)
-    call get_any(self, key, SER_INT16, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), outcome, stat, errmsg, offset)
+    integer(c_int32_t), intent(in), optional :: dtype
+    call get_any(self, key, int16_dtype(dtype), shape(a, int64), storage_size(a, int64) / 8, c_loc(a), outcome, stat, &
+                 errmsg, offset)
   end subroutine
 
   subroutine get_i32(self, key, a, outcome, stat, errmsg, offset)

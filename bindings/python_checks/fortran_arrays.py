@@ -3,8 +3,9 @@
 Usage: fortran_arrays.py check npz|h5 FILE   every entry equals its formula; in an NPZ each
                                              array of rank >= 2 is stored with fortran_order True
                                              (the Fortran memory as it is, no transposition)
-       fortran_arrays.py write FILE          NumPy writes each array twice, c/NAME C-ordered and
+       fortran_arrays.py write FILE [stored] NumPy writes each array twice, c/NAME C-ordered and
                                              f/NAME Fortran-ordered, for the binding to read
+                                             (compressed; with `stored`, by np.savez: viewable)
 
 The formulas use NumPy's 0-based indices; the Fortran test computes the same with A(i+1, j+1, ...).
 
@@ -66,14 +67,14 @@ def check(fmt, path):
     return 1 if problems else 0
 
 
-def write(path):
+def write(path, stored=False):
     arrays = {}
     for k, a in expected().items():
         arrays["c/" + k] = a
         arrays["f/" + k] = np.asfortranarray(a)
-    np.savez_compressed(path, **arrays)
+    (np.savez if stored else np.savez_compressed)(path, **arrays)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(check(sys.argv[2], sys.argv[3]) if sys.argv[1] == "check" else write(sys.argv[2]))
+    sys.exit(check(sys.argv[2], sys.argv[3]) if sys.argv[1] == "check" else write(sys.argv[2], sys.argv[3:] == ["stored"]))

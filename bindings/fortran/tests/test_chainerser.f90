@@ -19,7 +19,7 @@ contains
 end module test_predicates
 
 program test_chainerser
-  use, intrinsic :: iso_c_binding, only: c_bool, c_int, c_funloc, c_loc
+  use, intrinsic :: iso_c_binding, only: c_bool, c_int, c_funloc, c_loc, c_ptr, c_f_pointer, c_associated
   use, intrinsic :: iso_fortran_env, only: real32, real64, int8, int16, int32, int64, error_unit
   use chainerser
   use test_predicates
@@ -57,6 +57,9 @@ program test_chainerser
   call slabs_and_batches('h5')
   call open_options()
   call versions_and_errors()
+  call npz_views()
+  call float16_matches_numpy('npz')
+  call float16_matches_numpy('h5')
 
   if (failures > 0) then
     write (error_unit, '(i0, a)') failures, ' check(s) failed'
@@ -622,6 +625,93 @@ contains
     call check(st == SER_OK, 'ser_h5_unlock')
     call ser_h5_unlock(st, msg)
     call check(st == SER_EINVAL .and. index(msg, 'does not hold') > 0, 'unlock without the lock: ' // trim(msg))
+  end subroutine
+
+  !> Zero-copy views of NumPy-written (np.savez) and Fortran-written stored members; what cannot
+  !> be the Fortran array as it is stored is refused.
+  subroutine npz_views()
+    type(ser_file) :: f, child
+    type(ser_options) :: opts
+    type(c_ptr) :: p
+    integer(int64), allocatable :: shp(:)
+    real(real32), pointer :: r32(:, :, :)
+    integer(int8), pointer :: i8(:, :)
+    type(typed_arrays) :: want
+    character(:), allocatable :: path
+    character(200) :: msg
+    integer :: stat
+    want = typed_arrays_of(.true.)
+    path = work // '/numpy_stored.npz'
+    call check(run_python('fortran_arrays.py', 'write ' // path // ' stored') == 0, 'fortran_arrays.py write stored')
+    call ser_open_npz(f, path)
+    call f%view('f/r32', SER_FLOAT32, p, shp, stat, msg)
+    call must(stat, msg, 'view f/r32')
+    call c_f_pointer(p, r32, shp)
+    call check(all(shape(r32) == shape(want%r32)) .and. all(r32 == want%r32), 'view of NumPy Fortran-ordered r32')
+    call f%child('f', child)
+    call child%view('i8', SER_INT8, p, shp, stat, msg)
+    call must(stat, msg, 'view f/i8 through a child')
+    call child%close()
+    call c_f_pointer(p, i8, shp)
+    call check(all(i8 == want%i8), 'a child''s view stays valid while the root is open')
+    call f%view('c/r32', SER_FLOAT32, p, shp, stat, msg)
+    call check(stat == SER_EMISMATCH .and. index(msg, 'C-ordered') > 0 .and. .not. c_associated(p), &
+               'view of a C-ordered array: SER_EMISMATCH')
+    call f%view('f/r32', SER_FLOAT64, p, shp, stat, msg)
+    call check(stat == SER_EMISMATCH .and. index(msg, 'dtype') > 0, 'view as another dtype: SER_EMISMATCH')
+    call f%view('missing', SER_FLOAT32, p, shp, stat, msg)
+    call check(stat == SER_ENOTFOUND, 'view of a missing key: SER_ENOTFOUND')
+    call f%close()
+
+    call check(run_python('fortran_arrays.py', 'write ' // work // '/numpy_deflated.npz') == 0, 'fortran_arrays.py write')
+    call ser_open_npz(f, work // '/numpy_deflated.npz')
+    call f%view('f/r32', SER_FLOAT32, p, shp, stat, msg)
+    call check(stat == SER_EUNSUPPORTED .and. msg == ser_last_error(), 'view of a compressed member: the library''s error')
+    call f%close()
+
+    opts = ser_default_options()
+    opts%compress = 0
+    call ser_create_npz(f, work // '/fortran_stored.npz', options=opts)
+    call f%put('r32', want%r32)
+    call f%close()
+    call ser_open_npz(f, work // '/fortran_stored.npz')
+    call f%view('r32', SER_FLOAT32, p, shp, stat, msg)
+    call must(stat, msg, 'view of a Fortran-written member')
+    call c_f_pointer(p, r32, shp)
+    call check(all(r32 == want%r32), 'view of a Fortran-written member')
+    call f%close()
+  end subroutine
+
+  !> float16 as integer(int16) bits: NumPy/h5py-written halves read, the conversions compared with
+  !> NumPy's on every half and a float32 sweep (bindings/python_checks/fortran_half.py).
+  subroutine float16_matches_numpy(fmt)
+    character(*), intent(in) :: fmt
+    type(ser_file) :: f
+    type(ser_array_info) :: info
+    integer(int16), allocatable :: bits(:)
+    real(real32), allocatable :: sweep(:)
+    integer(int64), allocatable :: shp(:)
+    character(:), allocatable :: path
+    integer :: i
+    path = work // '/numpy_half.' // fmt
+    call check(run_python('fortran_half.py', 'write ' // fmt // ' ' // path) == 0, fmt // ': fortran_half.py write')
+    call open_as(f, fmt, path, .false.)
+    call f%info('halves', info)
+    call check(info%dtype == SER_FLOAT16, fmt // ': NumPy float16 is SER_FLOAT16')
+    allocate (bits(65536))
+    call f%get('halves', bits, dtype=SER_FLOAT16)
+    call check(all(bits == [(int(merge(i - 65536, i, i >= 32768), int16), i = 0, 65535)]), fmt // ': float16 bits read')
+    call f%shape_of('sweep', shp)
+    allocate (sweep(shp(1)))
+    call f%get('sweep', sweep)
+    call f%close()
+    path = work // '/fortran_half.' // fmt
+    call open_as(f, fmt, path, .true.)
+    call f%put('halves', bits, dtype=SER_FLOAT16)
+    call f%put('half_as_f32', ser_half_to_real32(bits))
+    call f%put('sweep_as_half', ser_real32_to_half(sweep), dtype=SER_FLOAT16)
+    call f%close()
+    call check(run_python('fortran_half.py', 'check ' // fmt // ' ' // path) == 0, fmt // ': fortran_half.py check')
   end subroutine
 
   !> Opens path as fmt ('npz' or 'h5'): a new file to write with create, else one to read.
