@@ -155,6 +155,33 @@ func PutBools(f *File, key string, shape []int64, data []bool) error {
 	return put(f, key, Bool, shape, data) // a Go bool is one byte, 0 or 1: numpy's layout
 }
 
+// PutOrder is Put with data in memory order order: with OrderF, data is the column-major layout
+// of the array of numpy shape shape (np.asfortranarray(a)), which an NPZ stores with
+// fortran_order True and HDF5 transposes into C order (ser_put_array_ex).
+func PutOrder[T Element](f *File, key string, shape []int64, data []T, order Order) error {
+	return putEx(f, key, dtypeOf[T](), shape, 0, order, data)
+}
+
+// PutBoolsOrder is PutBools with data in memory order order (as PutOrder).
+func PutBoolsOrder(f *File, key string, shape []int64, data []bool, order Order) error {
+	return putEx(f, key, Bool, shape, 0, order, data)
+}
+
+// putEx is ser_put_array_ex; itemsize is read for Unicode and Bytes only.
+func putEx[T any](f *File, key string, dtype DType, shape []int64, itemsize int, order Order, data []T) error {
+	if len(shape) > C.SER_MAX_NDIM {
+		return bindingError("key '%s': %d dimensions, at most %d allowed", key, len(shape), C.SER_MAX_NDIM)
+	}
+	// The byte order is ignored for one-byte dtypes.
+	info := C.ser_array_info{dtype: C.int32_t(dtype), byteorder: nativeByteOrder(), fortran_order: C.int32_t(order),
+		ndim: C.int32_t(len(shape)), itemsize: C.uint64_t(itemsize)}
+	for i, d := range shape {
+		info.shape[i] = C.int64_t(d)
+	}
+	p, n := dataArg(data)
+	return f.withKey(key, func(h *C.ser_handle, k *C.char) C.int { return C.ser_put_array_ex(h, k, &info, p, n) })
+}
+
 func put[T any](f *File, key string, dtype DType, shape []int64, data []T) error {
 	p, n := dataArg(data)
 	s, nd := shapeArg(shape)

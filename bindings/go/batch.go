@@ -35,6 +35,12 @@ func NewRequest[T Element](key string, shape []int64, dst []T) *Request {
 // cgo forbids handing C memory that holds Go pointers, so the library reads into C buffers that
 // are then copied to the callers' slices (only for Loaded requests: others stay untouched).
 func (f *File) GetMany(requests []*Request) error {
+	return f.GetManyOrder(requests, OrderC)
+}
+
+// GetManyOrder is GetMany with every request's slice in memory order order, as GetIntoOrder
+// fills one (ser_get_arrays_ex).
+func (f *File) GetManyOrder(requests []*Request, order Order) error {
 	n := len(requests)
 	if _, err := f.handle(); err != nil || n == 0 {
 		for _, r := range requests {
@@ -75,7 +81,9 @@ func (f *File) GetMany(requests []*Request) error {
 		q.buf = bufs
 		bufs = unsafe.Add(bufs, (uintptr(len(r.dst))+15)&^15)
 	}
-	first := f.withKey("", func(h *C.ser_handle, _ *C.char) C.int { return C.ser_get_arrays(h, &reqs[0], C.size_t(n)) })
+	first := f.withKey("", func(h *C.ser_handle, _ *C.char) C.int {
+		return C.ser_get_arrays_ex(h, &reqs[0], C.size_t(n), C.int32_t(order))
+	})
 	reported := false
 	for i, r := range requests {
 		q := &reqs[i]

@@ -23,6 +23,16 @@ func GetSlab[T Element](f *File, key string, offset, count []int64, dst []T) (Ou
 	})
 }
 
+// GetSlabOrder is GetSlab with dst in memory order order (ser_get_array_slab_ex): with OrderF,
+// dst holds the block column-major (a Fortran array of extents count); offset and count stay in
+// numpy's axes.
+func GetSlabOrder[T Element](f *File, key string, offset, count []int64, order Order, dst []T) (Outcome, error) {
+	return getSlab(f, key, offset, count, dst, func(oc *C.int32_t, h *C.ser_handle, k *C.char, dt, nd C.int32_t,
+		off, cnt *C.int64_t, p unsafe.Pointer, n C.size_t) C.int {
+		return C.ser_get_array_slab_ex(oc, h, k, dt, nd, off, cnt, C.int32_t(order), p, n)
+	})
+}
+
 // GetH5Slab is GetSlab through the HDF5-only ser_h5_get_array: an NPZ file is ErrInvalid.
 func GetH5Slab[T Element](f *File, key string, offset, count []int64, dst []T) (Outcome, error) {
 	return getSlab(f, key, offset, count, dst, func(oc *C.int32_t, h *C.ser_handle, k *C.char, dt, nd C.int32_t,

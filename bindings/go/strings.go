@@ -38,7 +38,7 @@ func PutStrings(f *File, key string, shape []int64, data []string) error {
 			at++
 		}
 	}
-	return putText(f, key, Unicode, shape, width*4, units)
+	return putEx(f, key, Unicode, shape, width*4, OrderC, units)
 }
 
 // PutByteStrings writes a numpy |S n array: n is the longest element's length, at least 1.
@@ -53,22 +53,7 @@ func PutByteStrings(f *File, key string, shape []int64, data [][]byte) error {
 	for i, b := range data {
 		copy(bytes[i*width:], b)
 	}
-	return putText(f, key, Bytes, shape, width, bytes)
-}
-
-func putText[T any](f *File, key string, dtype DType, shape []int64, itemsize int, data []T) error {
-	if len(shape) > C.SER_MAX_NDIM {
-		return bindingError("key '%s': %d dimensions, at most %d allowed", key, len(shape), C.SER_MAX_NDIM)
-	}
-	info := C.ser_array_info{dtype: C.int32_t(dtype), ndim: C.int32_t(len(shape)), itemsize: C.uint64_t(itemsize)}
-	if dtype == Unicode {
-		info.byteorder = nativeByteOrder()
-	}
-	for i, d := range shape {
-		info.shape[i] = C.int64_t(d)
-	}
-	p, n := dataArg(data)
-	return f.withKey(key, func(h *C.ser_handle, k *C.char) C.int { return C.ser_put_array_ex(h, k, &info, p, n) })
+	return putEx(f, key, Bytes, shape, width, OrderC, bytes)
 }
 
 // GetStrings reads a <U n array (or an HDF5 string dataset) with its stored shape; nil for None

@@ -5,7 +5,8 @@ Usage: order_bytes.py make FILE             NumPy (FILE.npz, uncompressed) or h5
                                             the arrays below
        order_bytes.py dump FILE C|F KEY...  one line per key: the hex of the array's elements in
                                             that memory order, np.asfortranarray(a).ravel(order='K')
-                                            for F, little-endian, one byte per bool
+                                            for F, little-endian, one byte per bool; KEY may
+                                            end in a block, as in f32[0:2,1:3,1:4]
 
 NPZ stores the arrays marked F with fortran_order True (HDF5 has C order only):
   f32    <f4  (2, 3, 4)     100 i + 10 j + k + 0.5       F
@@ -68,7 +69,10 @@ def main():
         return
     order, keys = rest[0], rest[1:]
     for key in keys:
-        a = load(path, key)
+        name, _, block = key.partition("[")
+        a = load(path, name)
+        if block:
+            a = a[tuple(slice(*map(int, s.split(":"))) for s in block.rstrip("]").split(","))]
         a = a.astype(a.dtype.newbyteorder("<"))
         a = np.asfortranarray(a) if order == "F" else np.ascontiguousarray(a)
         print(a.ravel(order="K").tobytes().hex())

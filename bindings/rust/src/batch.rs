@@ -5,7 +5,7 @@ use std::os::raw::c_void;
 
 use crate::error::{Error, Result};
 use crate::handle::{key, shape_i64, Outcome};
-use crate::{sys, Element, ReaderGroup};
+use crate::{sys, Element, Order, ReaderGroup};
 
 /// One read of a batch: a key and the caller's buffer, with [`ReaderGroup::read_into`]'s
 /// rules. After [`ReaderGroup::read_batch`], [`ReadRequest::result`] says how it went.
@@ -45,6 +45,12 @@ impl ReaderGroup {
     /// ([`crate::ReadOptions::threads`]). Each request gets its own result; the call returns the
     /// first failure (in slice order) or `Ok`.
     pub fn read_batch(&self, requests: &mut [ReadRequest<'_>]) -> Result<()> {
+        self.read_batch_order(requests, Order::C)
+    }
+
+    /// [`ReaderGroup::read_batch`] with every buffer in memory order `order`, as
+    /// [`ReaderGroup::read_into_order`] fills one (`ser_get_arrays_ex`).
+    pub fn read_batch_order(&self, requests: &mut [ReadRequest<'_>], order: Order) -> Result<()> {
         let mut raw: Vec<sys::ser_get_request> = requests
             .iter()
             .map(|r| sys::ser_get_request {
@@ -59,8 +65,9 @@ impl ReaderGroup {
             })
             .collect();
         // SAFETY: every pointer lives in `requests`, whose buffers are borrowed mutably for 'b.
-        let first =
-            crate::error::check(unsafe { sys::ser_get_arrays(self.h(), raw.as_mut_ptr(), raw.len()) });
+        let first = crate::error::check(unsafe {
+            sys::ser_get_arrays_ex(self.h(), raw.as_mut_ptr(), raw.len(), order.to_raw())
+        });
         let mut first_error = first.clone().err();
         for (r, q) in requests.iter_mut().zip(&raw) {
             r.result = Some(if q.status == sys::SER_OK {

@@ -25,8 +25,10 @@
 //! their own calls: `write_strings`/`read_strings` (`<U n`), `write_byte_strings`/
 //! `read_byte_strings` (`|S n`), `write_bytes`/`read_bytes` (a Python `bytes` value).
 //!
-//! Reads fill C order (row-major). `read_order`, `read_into_order` and `read_bools_order` take an
-//! [`Order`]: [`Order::F`] fills the column-major layout a Fortran array of the same extents holds.
+//! Reads fill C order (row-major) and writes take it. `read_order`, `read_into_order`,
+//! `read_bools_order`, `read_slab_order`, `read_batch_order`, `write_order` and
+//! `write_bools_order` take an [`Order`]: [`Order::F`] is the column-major layout a Fortran array
+//! of the same extents holds.
 
 mod batch;
 mod element;

@@ -28,7 +28,7 @@ pub enum Order {
 }
 
 impl Order {
-    fn to_raw(self) -> i32 {
+    pub(crate) fn to_raw(self) -> i32 {
         match self {
             Order::C => sys::SER_ORDER_C,
             Order::F => sys::SER_ORDER_F,
@@ -46,8 +46,9 @@ handle_family!(
     ReaderChild
 );
 
-/// `ser_get_array_slab` and `ser_h5_get_array`.
-type SlabFn = unsafe extern "C" fn(
+/// `ser_get_array_slab`, `ser_h5_get_array` or `ser_get_array_slab_ex` with the order bound:
+/// (outcome, handle, key, dtype, ndim, offset, count, buf, bufsize).
+type SlabFn<'a> = &'a dyn Fn(
     *mut i32,
     *mut sys::ser_handle,
     *const c_char,
@@ -233,7 +234,22 @@ impl ReaderGroup {
     pub fn read_slab<T: Element>(
         &self, k: &str, offset: &[usize], count: &[usize], out: &mut [T],
     ) -> Result<Outcome> {
-        self.slab(sys::ser_get_array_slab, k, offset, count, out)
+        let read =
+            |o, h, k, d, n, at, c, b, s| unsafe { sys::ser_get_array_slab(o, h, k, d, n, at, c, b, s) };
+        self.slab(&read, k, offset, count, out)
+    }
+
+    /// [`ReaderGroup::read_slab`] with `out` in memory order `order`: with [`Order::F`] it holds
+    /// the block column-major (a Fortran array of extents `count`); `offset` and `count` stay in
+    /// numpy's axes (`ser_get_array_slab_ex`).
+    pub fn read_slab_order<T: Element>(
+        &self, k: &str, offset: &[usize], count: &[usize], order: Order, out: &mut [T],
+    ) -> Result<Outcome> {
+        let order = order.to_raw();
+        let read = |o, h, k, d, n, at, c, b, s| unsafe {
+            sys::ser_get_array_slab_ex(o, h, k, d, n, at, c, order, b, s)
+        };
+        self.slab(&read, k, offset, count, out)
     }
 
     /// [`ReaderGroup::read_slab`] through the HDF5-only `ser_h5_get_array` (an NPZ reader is
@@ -242,7 +258,8 @@ impl ReaderGroup {
     pub fn read_h5_slab<T: Element>(
         &self, k: &str, offset: &[usize], count: &[usize], out: &mut [T],
     ) -> Result<Outcome> {
-        self.slab(sys::ser_h5_get_array, k, offset, count, out)
+        let read = |o, h, k, d, n, at, c, b, s| unsafe { sys::ser_h5_get_array(o, h, k, d, n, at, c, b, s) };
+        self.slab(&read, k, offset, count, out)
     }
 
     fn slab<T: Element>(
@@ -252,7 +269,7 @@ impl ReaderGroup {
             return Err(crate::Error::invalid("offset and count differ in length"));
         }
         let (offset, count) = (shape_i64(offset)?, shape_i64(count)?);
-        self.fill(k, T::DTYPE, out, |oc, h, k, dtype, buf, size| unsafe {
+        self.fill(k, T::DTYPE, out, |oc, h, k, dtype, buf, size| {
             read(oc, h, k, dtype, count.len() as i32, offset.as_ptr(), count.as_ptr(), buf, size)
         })
     }

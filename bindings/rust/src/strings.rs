@@ -2,11 +2,9 @@
 //! `ser_put_array_ex` (which carries the width) and `ser_get_array` (the width comes from
 //! `ser_get_info`). As in NumPy, each element is padded with NULs to the width, and reading
 //! strips an element's trailing NULs.
-use std::os::raw::c_void;
-
-use crate::error::{check, Error, Result};
-use crate::handle::{key, native_byteorder, shape_i64, ArrayInfo, Outcome};
-use crate::{sys, Array, DType, ReaderGroup, WriterGroup};
+use crate::error::{Error, Result};
+use crate::handle::{ArrayInfo, Outcome};
+use crate::{sys, Array, DType, Order, ReaderGroup, WriterGroup};
 
 impl WriterGroup {
     /// Writes a numpy `<U n` array (shape and order as [`WriterGroup::write`]): n is the most
@@ -21,7 +19,7 @@ impl WriterGroup {
                 *unit = u32::from(c);
             }
         }
-        self.put_text(k, DType::Unicode, shape, width * 4, &units)
+        self.put_ex(k, DType::Unicode, shape, width * 4, Order::C, &units)
     }
 
     /// Writes a numpy `|S n` array: n is the longest element's length in bytes, at least 1.
@@ -31,32 +29,7 @@ impl WriterGroup {
         for (slot, b) in bytes.chunks_mut(width).zip(data) {
             slot[..b.as_ref().len()].copy_from_slice(b.as_ref());
         }
-        self.put_text(k, DType::Bytes, shape, width, &bytes)
-    }
-
-    fn put_text<S>(&self, k: &str, dtype: DType, shape: &[usize], itemsize: usize, data: &[S]) -> Result<()> {
-        let k = key(k)?;
-        let extents = shape_i64(shape)?;
-        let mut info = sys::ser_array_info {
-            dtype: dtype.to_raw(),
-            byteorder: if dtype == DType::Unicode { native_byteorder() } else { 0 },
-            fortran_order: 0,
-            ndim: extents.len() as i32,
-            shape: [0; sys::SER_MAX_NDIM],
-            itemsize: itemsize as u64,
-            count: 0, // not read by ser_put_array_ex
-            nbytes: 0,
-        };
-        info.shape[..extents.len()].copy_from_slice(&extents);
-        check(unsafe {
-            sys::ser_put_array_ex(
-                self.h(),
-                k.as_ptr(),
-                &info,
-                data.as_ptr() as *const c_void,
-                std::mem::size_of_val(data),
-            )
-        })
+        self.put_ex(k, DType::Bytes, shape, width, Order::C, &bytes)
     }
 }
 

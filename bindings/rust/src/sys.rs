@@ -139,7 +139,14 @@ extern "C" {
         out_outcome: *mut i32, h: *mut ser_handle, key: *const c_char, dtype: i32, ndim: i32,
         offset: *const i64, count: *const i64, buf: *mut c_void, bufsize: usize,
     ) -> c_int;
+    pub fn ser_get_array_slab_ex(
+        out_outcome: *mut i32, h: *mut ser_handle, key: *const c_char, dtype: i32, ndim: i32,
+        offset: *const i64, count: *const i64, order: i32, buf: *mut c_void, bufsize: usize,
+    ) -> c_int;
     pub fn ser_get_arrays(h: *mut ser_handle, requests: *mut ser_get_request, count: usize) -> c_int;
+    pub fn ser_get_arrays_ex(
+        h: *mut ser_handle, requests: *mut ser_get_request, count: usize, order: i32,
+    ) -> c_int;
     pub fn ser_get_int64(
         out: *mut i64, out_outcome: *mut i32, h: *mut ser_handle, key: *const c_char,
     ) -> c_int;

@@ -2,9 +2,9 @@ use std::os::raw::c_void;
 use std::path::Path;
 
 use crate::error::{c_string, check, Result};
-use crate::handle::{handle_family, key, shape_i64, Raw};
+use crate::handle::{handle_family, key, native_byteorder, shape_i64, Raw};
 use crate::options::WriteOptions;
-use crate::{sys, DType, Element, ReaderGroup};
+use crate::{sys, DType, Element, Order, ReaderGroup};
 
 handle_family!(
     /// A checkpoint being written (the root). Every write method lives on [`WriterGroup`], which
@@ -57,6 +57,47 @@ impl WriterGroup {
     /// Writes a bool array (numpy `|b1`), shape and order as [`WriterGroup::write`].
     pub fn write_bools(&self, k: &str, shape: &[usize], data: &[bool]) -> Result<()> {
         self.put(k, DType::Bool, shape, data) // a Rust bool is one byte, 0 or 1: numpy's layout
+    }
+
+    /// [`WriterGroup::write`] with `data` in memory order `order`: with [`Order::F`] it is the
+    /// column-major layout of the array of numpy shape `shape` (`np.asfortranarray(a)`), which
+    /// an NPZ stores with `fortran_order: True` and HDF5 transposes into C order
+    /// (`ser_put_array_ex`).
+    pub fn write_order<T: Element>(&self, k: &str, shape: &[usize], data: &[T], order: Order) -> Result<()> {
+        self.put_ex(k, T::DTYPE, shape, 0, order, data)
+    }
+
+    /// [`WriterGroup::write_bools`] in memory order `order` (as [`WriterGroup::write_order`]).
+    pub fn write_bools_order(&self, k: &str, shape: &[usize], data: &[bool], order: Order) -> Result<()> {
+        self.put_ex(k, DType::Bool, shape, 0, order, data)
+    }
+
+    /// `ser_put_array_ex`; `itemsize` is read for Unicode and Bytes only.
+    pub(crate) fn put_ex<S>(
+        &self, k: &str, dtype: DType, shape: &[usize], itemsize: usize, order: Order, data: &[S],
+    ) -> Result<()> {
+        let k = key(k)?;
+        let extents = shape_i64(shape)?;
+        let mut info = sys::ser_array_info {
+            dtype: dtype.to_raw(),
+            byteorder: native_byteorder(), // ignored for one-byte dtypes
+            fortran_order: order.to_raw(),
+            ndim: extents.len() as i32,
+            shape: [0; sys::SER_MAX_NDIM],
+            itemsize: itemsize as u64,
+            count: 0, // not read by ser_put_array_ex
+            nbytes: 0,
+        };
+        info.shape[..extents.len()].copy_from_slice(&extents);
+        check(unsafe {
+            sys::ser_put_array_ex(
+                self.h(),
+                k.as_ptr(),
+                &info,
+                data.as_ptr() as *const c_void,
+                std::mem::size_of_val(data),
+            )
+        })
     }
 
     fn put<S>(&self, k: &str, dtype: DType, shape: &[usize], data: &[S]) -> Result<()> {
