@@ -25,7 +25,9 @@
 !>
 !> Element types: real32/real64, complex of both, int8/int16/int32/int64, logical(c_bool) (NumPy
 !> bool, read and written in place) and default logical (converted through a logical(c_bool)
-!> copy, as its storage is 4 bytes). Open options: pass `options` (start from
+!> copy, as its storage is 4 bytes). Strings: put_string/get_string (a Python str), put_strings/
+!> get_strings (`<U n` arrays, UTF-8 in Fortran), put_byte_strings/get_byte_strings (`|S n`) and
+!> put_bytes/get_bytes (a Python bytes value). Open options: pass `options` (start from
 !> ser_default_options(), the library's defaults), and `key_path` / `ignore_names` for the
 !> reading prefix and skipped keys. Batched reads: a ser_batch collects arrays (`add`, which
 !> keeps their addresses: pass whole TARGET arrays that live until the read), read at once on the
@@ -166,6 +168,15 @@ module chainerser
     procedure :: put_none => file_put_none
     procedure :: put_string => file_put_string
     procedure :: get_string => file_get_string
+    !> call f%put_strings(key, a [, stat, errmsg]): character(*) a of any rank as `<U n`;
+    !> put_byte_strings as `|S n`; get_strings / get_byte_strings into a character(*) array of
+    !> the stored shape (size its length from info: itemsize bytes per element always fit).
+    procedure :: put_strings => file_put_strings
+    procedure :: put_byte_strings => file_put_byte_strings
+    procedure :: get_strings => file_get_strings
+    procedure :: get_byte_strings => file_get_byte_strings
+    procedure :: put_bytes => file_put_bytes
+    procedure :: get_bytes => file_get_bytes
     procedure :: has => file_has
     procedure :: is_none => file_is_none
     procedure :: info => file_info
@@ -239,6 +250,13 @@ module chainerser
       import :: c_ptr, c_char, c_int
       type(c_ptr), value :: h
       character(kind=c_char), intent(in) :: key(*), utf8(*)
+      integer(c_int) :: rc
+    end function
+    function c_put_bytes(h, key, data, size) bind(C, name='ser_put_bytes') result(rc)
+      import :: c_ptr, c_char, c_size_t, c_int
+      type(c_ptr), value :: h
+      character(kind=c_char), intent(in) :: key(*), data(*)
+      integer(c_size_t), value :: size
       integer(c_int) :: rc
     end function
     function c_has(out, h, key) bind(C, name='ser_has') result(rc)
@@ -1012,6 +1030,300 @@ contains
     end if
     if (present(outcome)) outcome = oc
     call report(rc, stat, errmsg)
+  end subroutine
+
+  ! ---- string arrays and bytes -------------------------------------------------------------
+
+  !> Writes a character array of any rank as a NumPy `<U n` array of the same shape (A(i, j) is
+  !> a[i-1, j-1], as put): each element is UTF-8, trailing blanks removed (len_trim); n is the
+  !> most code points of any element, at least 1. Invalid UTF-8 is SER_EINVAL.
+  subroutine file_put_strings(self, key, a, stat, errmsg)
+    class(ser_file), intent(in) :: self
+    character(*), intent(in) :: key
+    character(*), intent(in), target, contiguous :: a(..)
+    integer, intent(out), optional :: stat
+    character(*), intent(inout), optional :: errmsg
+    character(len(a)), pointer :: flat(:)
+    integer(c_int32_t), allocatable, target :: units(:, :), cps(:)
+    integer :: i, n, width
+    logical :: ok
+    call flat_view(a, flat)
+    ! First pass: the width (the most code points); second: the code points themselves.
+    width = 1
+    allocate (cps(len(a)))
+    do i = 1, size(flat)
+      call utf8_decode(flat(i)(1:len_trim(flat(i))), cps, n, ok)
+      if (.not. ok) then
+        call report_local(SER_EINVAL, "key '" // key // "': element " // itoa(i) // ' is not valid UTF-8', stat, errmsg)
+        return
+      end if
+      width = max(width, n)
+    end do
+    allocate (units(width, max(1, size(flat))))
+    units = 0
+    do i = 1, size(flat)
+      call utf8_decode(flat(i)(1:len_trim(flat(i))), cps, n, ok)
+      units(1:n, i) = cps(1:n)
+    end do
+    call put_any(self, key, SER_UNICODE, shape(a, int64), 4_int64 * width, c_loc(units), stat, errmsg)
+  end subroutine
+
+  !> Writes a character array of any rank as a NumPy `|S n` array (raw bytes): like put_strings,
+  !> each element loses its trailing blanks (len_trim) and n is the longest, at least 1.
+  subroutine file_put_byte_strings(self, key, a, stat, errmsg)
+    class(ser_file), intent(in) :: self
+    character(*), intent(in) :: key
+    character(*), intent(in), target, contiguous :: a(..)
+    integer, intent(out), optional :: stat
+    character(*), intent(inout), optional :: errmsg
+    character(len(a)), pointer :: flat(:)
+    character(kind=c_char), allocatable, target :: units(:, :)
+    integer :: i, j, width
+    call flat_view(a, flat)
+    width = 1
+    if (size(flat) > 0) width = max(1, maxval(len_trim(flat)))
+    allocate (units(width, max(1, size(flat))))
+    units = c_null_char
+    do i = 1, size(flat)
+      do j = 1, len_trim(flat(i))
+        units(j, i) = flat(i)(j:j)
+      end do
+    end do
+    call put_any(self, key, SER_BYTES, shape(a, int64), int(width, int64), c_loc(units), stat, errmsg)
+  end subroutine
+
+  !> Reads a `<U n` array (NPZ, or an HDF5 string dataset) into a, whose shape must be the stored
+  !> one (shape_of), as get. Each element is UTF-8 encoded without its trailing NULs (NumPy's
+  !> value) and blank-padded; one longer than len(a) is SER_EBUFSIZE, and a is then unchanged
+  !> (len(a) >= info%itemsize always fits: UTF-8 takes at most 4 bytes per code point). Other
+  !> dtypes are SER_EMISMATCH. a changes only when outcome is SER_LOADED.
+  subroutine file_get_strings(self, key, a, outcome, stat, errmsg)
+    class(ser_file), intent(in) :: self
+    character(*), intent(in) :: key
+    character(*), intent(inout), target, contiguous :: a(..)
+    integer, intent(out), optional :: outcome, stat
+    character(*), intent(inout), optional :: errmsg
+    call get_text(self, key, SER_UNICODE, a, shape(a, int64), outcome, stat, errmsg)
+  end subroutine
+
+  !> Reads a `|S n` array into a as get_strings does, bytes unchanged (trailing NULs removed).
+  subroutine file_get_byte_strings(self, key, a, outcome, stat, errmsg)
+    class(ser_file), intent(in) :: self
+    character(*), intent(in) :: key
+    character(*), intent(inout), target, contiguous :: a(..)
+    integer, intent(out), optional :: outcome, stat
+    character(*), intent(inout), optional :: errmsg
+    call get_text(self, key, SER_BYTES, a, shape(a, int64), outcome, stat, errmsg)
+  end subroutine
+
+  subroutine get_text(self, key, dtype, a, shp, outcome, stat, errmsg)
+    class(ser_file), intent(in) :: self
+    character(*), intent(in) :: key
+    integer(c_int32_t), intent(in) :: dtype
+    character(*), intent(inout), target, contiguous :: a(..)
+    integer(int64), intent(in) :: shp(:)
+    integer, intent(out), optional :: outcome, stat
+    character(*), intent(inout), optional :: errmsg
+    character(len(a)), pointer :: flat(:)
+    character(len(a)), allocatable :: values(:)
+    character(:), allocatable :: element
+    integer(c_int32_t), allocatable, target :: units(:)
+    integer :: i, width
+    integer(c_int32_t) :: oc
+    logical :: ok
+    call read_units(self, key, dtype, shp, units, width, oc, stat, errmsg)
+    if (present(outcome)) outcome = oc
+    if (oc /= SER_LOADED .or. width < 0) return
+    call flat_view(a, flat)
+    allocate (values(size(flat)))
+    do i = 1, size(flat)
+      call text_element(units, dtype, width, i, element, ok)
+      if (.not. ok) then
+        call report_local(SER_EFORMAT, "key '" // key // "': element " // itoa(i) // ' holds a code point that is not a ' // &
+                          'Unicode scalar value', stat, errmsg)
+        if (present(outcome)) outcome = SER_SKIP_MISSING
+        return
+      end if
+      if (len(element) > len(a)) then
+        call report_local(SER_EBUFSIZE, "key '" // key // "': element " // itoa(i) // ' needs ' // itoa(len(element)) // &
+                          ' characters, the array has ' // itoa(len(a)), stat, errmsg)
+        if (present(outcome)) outcome = SER_SKIP_MISSING
+        return
+      end if
+      values(i) = element
+    end do
+    flat = values
+  end subroutine
+
+  !> Reads key as dtype (SER_UNICODE or SER_BYTES) with shape shp, column-major, into units
+  !> (whole 4-byte words, the bytes of |S n packed in them); width is the stored element size in
+  !> units of the dtype (code points or bytes), -1 after a failure.
+  subroutine read_units(self, key, dtype, shp, units, width, oc, stat, errmsg)
+    class(ser_file), intent(in) :: self
+    character(*), intent(in) :: key
+    integer(c_int32_t), intent(in) :: dtype
+    integer(int64), intent(in) :: shp(:)
+    integer(c_int32_t), allocatable, target, intent(out) :: units(:)
+    integer, intent(out) :: width
+    integer(c_int32_t), intent(out) :: oc
+    integer, intent(out), optional :: stat
+    character(*), intent(inout), optional :: errmsg
+    type(ser_array_info) :: info
+    integer(c_int) :: rc
+    width = -1
+    oc = SER_SKIP_MISSING
+    rc = c_get_info(info, self%h, cstr(key))
+    allocate (units(max(1_int64, (info%nbytes + 3) / 4)))
+    if (rc == SER_OK) rc = c_get_array_ex(oc, self%h, cstr(key), dtype, size(shp), shp, SER_ORDER_F, c_loc(units), &
+                                          int(info%nbytes, c_size_t))
+    call report(rc, stat, errmsg)
+    if (rc /= SER_OK) oc = SER_SKIP_MISSING
+    if (rc == SER_OK) width = int(info%itemsize / merge(4, 1, dtype == SER_UNICODE))
+  end subroutine
+
+  !> Element i (1-based) of the units read_units returned, trailing NULs removed, as UTF-8
+  !> (SER_UNICODE) or as the raw bytes (SER_BYTES); ok is false for a code point UTF-8 cannot hold.
+  subroutine text_element(units, dtype, width, i, element, ok)
+    integer(c_int32_t), intent(in), target :: units(:)
+    integer(c_int32_t), intent(in) :: dtype
+    integer, intent(in) :: width, i
+    character(:), allocatable, intent(out) :: element
+    logical, intent(out) :: ok
+    character(kind=c_char), pointer :: bytes(:)
+    integer :: n, j
+    ok = .true.
+    if (dtype == SER_UNICODE) then
+      element = ''
+      n = width
+      do while (n > 0)
+        if (units((i - 1) * width + n) /= 0) exit
+        n = n - 1
+      end do
+      do j = 1, n
+        call utf8_append(units((i - 1) * width + j), element, ok)
+        if (.not. ok) return
+      end do
+    else
+      call c_f_pointer(c_loc(units), bytes, [4 * size(units)])
+      n = width
+      do while (n > 0)
+        if (bytes((i - 1) * width + n) /= c_null_char) exit
+        n = n - 1
+      end do
+      allocate (character(n) :: element)
+      do j = 1, n
+        element(j:j) = bytes((i - 1) * width + j)
+      end do
+    end if
+  end subroutine
+
+  !> Writes value as a Python bytes scalar (a 0-d `|S n`, n = len(value); no trimming: the
+  !> bytes are kept as given, pass trim(value) to drop trailing blanks).
+  subroutine file_put_bytes(self, key, value, stat, errmsg)
+    class(ser_file), intent(in) :: self
+    character(*), intent(in) :: key, value
+    integer, intent(out), optional :: stat
+    character(*), intent(inout), optional :: errmsg
+    character(kind=c_char) :: data(max(1, len(value)))
+    integer :: i
+    do i = 1, len(value)
+      data(i) = value(i:i)
+    end do
+    call report(c_put_bytes(self%h, cstr(key), data, int(len(value), c_size_t)), stat, errmsg)
+  end subroutine
+
+  !> Reads a Python bytes value (a 0-d or one-element `|S n`) without its trailing NULs, as
+  !> NumPy does. Another dtype or element count is SER_EMISMATCH; value is '' unless loaded.
+  subroutine file_get_bytes(self, key, value, outcome, stat, errmsg)
+    class(ser_file), intent(in) :: self
+    character(*), intent(in) :: key
+    character(:), allocatable, intent(out) :: value
+    integer, intent(out), optional :: outcome, stat
+    character(*), intent(inout), optional :: errmsg
+    type(ser_array_info) :: info
+    integer(c_int32_t), allocatable, target :: units(:)
+    integer(c_int32_t) :: oc
+    integer :: width
+    integer(c_int) :: rc
+    logical :: ok
+    value = ''
+    if (present(outcome)) outcome = SER_SKIP_MISSING
+    rc = c_get_info(info, self%h, cstr(key))
+    if (rc /= SER_OK) then
+      call report(rc, stat, errmsg)
+    else if (info%dtype == SER_BYTES .and. info%count /= 1) then
+      call report_local(SER_EMISMATCH, "key '" // key // "': a bytes value has one element, this |S array has " // &
+                        itoa(int(info%count)), stat, errmsg)
+    else
+      call read_units(self, key, SER_BYTES, info%shape(1:max(0, info%ndim)), units, width, oc, stat, errmsg)
+      if (present(outcome)) outcome = oc
+      if (oc == SER_LOADED .and. width >= 0) call text_element(units, SER_BYTES, width, 1, value, ok)
+    end if
+  end subroutine
+
+  !> The elements of a contiguous character array of any rank, in memory (column-major) order.
+  subroutine flat_view(a, flat)
+    character(*), intent(in), target, contiguous :: a(..)
+    character(len(a)), pointer, intent(out) :: flat(:)
+    call c_f_pointer(c_loc(a), flat, [size(a)])
+  end subroutine
+
+  !> The code points of the UTF-8 string s (cps must have len(s) room); ok is false for invalid
+  !> UTF-8 (overlong forms, surrogates and values above U+10FFFF included).
+  pure subroutine utf8_decode(s, cps, n, ok)
+    character(*), intent(in) :: s
+    integer(c_int32_t), intent(out) :: cps(:)
+    integer, intent(out) :: n
+    logical, intent(out) :: ok
+    integer :: i, b, more, k, cp, lowest
+    n = 0
+    ok = .false.
+    i = 1
+    do while (i <= len(s))
+      b = ichar(s(i:i))
+      if (b < 128) then
+        cp = b; more = 0; lowest = 0
+      else if (b >= 194 .and. b < 224) then
+        cp = b - 192; more = 1; lowest = 128
+      else if (b >= 224 .and. b < 240) then
+        cp = b - 224; more = 2; lowest = 2048
+      else if (b >= 240 .and. b < 245) then
+        cp = b - 240; more = 3; lowest = 65536
+      else
+        return
+      end if
+      if (i + more > len(s)) return
+      do k = 1, more
+        b = ichar(s(i + k:i + k))
+        if (b < 128 .or. b >= 192) return
+        cp = cp * 64 + (b - 128)
+      end do
+      if (cp < lowest .or. cp > 1114111 .or. (cp >= 55296 .and. cp <= 57343)) return
+      n = n + 1
+      cps(n) = int(cp, c_int32_t)
+      i = i + more + 1
+    end do
+    ok = .true.
+  end subroutine
+
+  !> Appends the UTF-8 encoding of code point cp to s; ok is false if cp is no Unicode scalar value.
+  pure subroutine utf8_append(cp, s, ok)
+    integer(c_int32_t), intent(in) :: cp
+    character(:), allocatable, intent(inout) :: s
+    logical, intent(out) :: ok
+    ok = .true.
+    if (cp < 0 .or. cp > 1114111 .or. (cp >= 55296 .and. cp <= 57343)) then
+      ok = .false.
+    else if (cp < 128) then
+      s = s // achar(cp)
+    else if (cp < 2048) then
+      s = s // achar(192 + cp / 64) // achar(128 + iand(cp, 63))
+    else if (cp < 65536) then
+      s = s // achar(224 + cp / 4096) // achar(128 + iand(cp / 64, 63)) // achar(128 + iand(cp, 63))
+    else
+      s = s // achar(240 + cp / 262144) // achar(128 + iand(cp / 4096, 63)) // achar(128 + iand(cp / 64, 63)) // &
+          achar(128 + iand(cp, 63))
+    end if
   end subroutine
 
   logical function file_has(self, key, stat, errmsg)

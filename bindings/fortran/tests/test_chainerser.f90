@@ -60,6 +60,8 @@ program test_chainerser
   call npz_views()
   call float16_matches_numpy('npz')
   call float16_matches_numpy('h5')
+  call strings_match_numpy('npz')
+  call strings_match_numpy('h5')
 
   if (failures > 0) then
     write (error_unit, '(i0, a)') failures, ' check(s) failed'
@@ -712,6 +714,96 @@ contains
     call f%put('sweep_as_half', ser_real32_to_half(sweep), dtype=SER_FLOAT16)
     call f%close()
     call check(run_python('fortran_half.py', 'check ' // fmt // ' ' // path) == 0, fmt // ': fortran_half.py check')
+  end subroutine
+
+  !> String arrays and bytes (bindings/python_checks/fortran_strings.py): NumPy/h5py write,
+  !> Fortran reads and checks; Fortran writes, NumPy/h5py check dtype, shape and values.
+  subroutine strings_match_numpy(fmt)
+    character(*), intent(in) :: fmt
+    type(ser_file) :: f
+    type(ser_array_info) :: info
+    character(:), allocatable :: path, b
+    character(16) :: u0, u1(4), u2(2, 3), s1(3), s2(2, 2), short(4), wrong_rank(2, 2)
+    character(len=1024) :: msg
+    integer(int64), allocatable :: shp(:)
+    integer :: st, oc
+    character(*), parameter :: e_acute = char(195) // char(169), o_uml = char(195) // char(182), &
+                               u_uml = char(195) // char(188), beta_gamma = char(206) // char(178) // char(206) // char(179), &
+                               nihongo_smile = char(230) // char(151) // char(165) // char(230) // char(156) // char(172) // &
+                                               char(232) // char(170) // char(158) // char(240) // char(159) // char(152) // &
+                                               char(128)
+    character(16), parameter :: want_u1(4) = [character(16) :: 'a', 'h' // e_acute // 'llo', '', nihongo_smile]
+    character(16), parameter :: want_u2(2, 3) = reshape([character(16) :: 'x', '', beta_gamma, u_uml, 'zzz', 'ok'], [2, 3])
+    character(16), parameter :: want_s1(3) = [character(16) :: 'ab', 'xyz' // char(1), '']
+    character(16), parameter :: want_s2(2, 2) = reshape([character(16) :: 'p', 'rrr', 'qq', char(255)], [2, 2])
+    character(*), parameter :: want_u0 = 'h' // e_acute // 'llo w' // o_uml // 'rld', want_b = 'by' // char(0) // 'tes'
+
+    path = work // '/numpy_strings.' // fmt
+    call check(run_python('fortran_strings.py', 'write ' // fmt // ' ' // path) == 0, fmt // ': fortran_strings.py write')
+    call open_as(f, fmt, path, .false.)
+    call f%info('u1', info)
+    call check(info%dtype == SER_UNICODE .and. info%itemsize == 20, fmt // ': u1 is <U5')
+    call f%shape_of('u2', shp)
+    call check(all(shp == [2, 3]), fmt // ': u2 has shape (2, 3)')
+    u1 = '?'
+    call f%get_strings('u0', u0, oc)
+    call check(oc == SER_LOADED .and. u0 == want_u0, fmt // ': 0-d <U read: ' // u0)
+    call f%get_strings('u1', u1)
+    call check(all(u1 == want_u1), fmt // ': <U5 rank 1 read')
+    call f%get_strings('u2', u2)
+    call check(all(u2 == want_u2), fmt // ': <U3 rank 2 read, u2(i, j) == a[i-1, j-1]')
+    call f%get_byte_strings('s1', s1)
+    call check(all(s1 == want_s1), fmt // ': |S4 rank 1 read')
+    call f%get_byte_strings('s2', s2)
+    call check(all(s2 == want_s2), fmt // ': |S3 rank 2 read')
+    call f%get_bytes('b', b)
+    call check(b == want_b, fmt // ': bytes scalar read, interior NUL kept')
+
+    ! Errors through stat/errmsg.
+    short = 'kept'
+    call f%get_strings('f', short, stat=st, errmsg=msg)
+    call check(st == SER_EMISMATCH .and. all(short == 'kept'), fmt // ': float32 as strings: ' // trim(msg))
+    call f%get_strings('s1', short(1:3), stat=st, errmsg=msg)
+    call check(st == SER_EMISMATCH, fmt // ': |S as <U: ' // trim(msg))
+    call f%get_byte_strings('u1', short, stat=st, errmsg=msg)
+    call check(st == SER_EMISMATCH, fmt // ': <U as |S: ' // trim(msg))
+    call f%get_strings('u1', short(1:3), stat=st, errmsg=msg)
+    call check(st == SER_EMISMATCH .and. index(msg, 'u1') > 0, fmt // ': wrong shape: ' // trim(msg))
+    call f%get_strings('u1', wrong_rank, stat=st, errmsg=msg)
+    call check(st == SER_EMISMATCH, fmt // ': wrong rank: ' // trim(msg))
+    call f%get_strings('nothing', short, stat=st, errmsg=msg)
+    call check(st == SER_ENOTFOUND .and. index(msg, 'nothing') > 0 .and. all(short == 'kept'), &
+               fmt // ': missing key: ' // trim(msg))
+    call f%get_bytes('nothing', b, stat=st, errmsg=msg)
+    call check(st == SER_ENOTFOUND .and. b == '', fmt // ': missing bytes: ' // trim(msg))
+    call f%get_bytes('s1', b, stat=st, errmsg=msg)
+    call check(st == SER_EMISMATCH, fmt // ': |S array as bytes: ' // trim(msg))
+    call f%get_bytes('f', b, stat=st, errmsg=msg)
+    call check(st == SER_EMISMATCH, fmt // ': float32 as bytes: ' // trim(msg))
+    block
+      character(4) :: narrow(4)
+      narrow = 'kept'
+      call f%get_strings('u1', narrow, stat=st, errmsg=msg)
+      call check(st == SER_EBUFSIZE .and. index(msg, 'element 2') > 0 .and. all(narrow == 'kept'), &
+                 fmt // ': element longer than the array: ' // trim(msg))
+    end block
+    call f%close()
+
+    path = work // '/fortran_strings.' // fmt
+    call open_as(f, fmt, path, .true.)
+    call f%put_strings('u0', want_u0)
+    call f%put_strings('u1', want_u1)
+    call f%put_strings('u2', want_u2)
+    call f%put_byte_strings('s1', want_s1)
+    call f%put_byte_strings('s2', want_s2)
+    call f%put_bytes('b', want_b)
+    call f%put_strings('padded_u', ['ab  ', 'c   '])
+    call f%put_byte_strings('padded_s', ['ab  ', 'c   '])
+    call f%put_strings('bad', [char(255)], stat=st, errmsg=msg)
+    call check(st == SER_EINVAL, fmt // ': invalid UTF-8: ' // trim(msg))
+    call f%close(st, msg)
+    call must(st, msg, 'close ' // path)
+    call check(run_python('fortran_strings.py', 'check ' // fmt // ' ' // path) == 0, fmt // ': fortran_strings.py check')
   end subroutine
 
   !> Opens path as fmt ('npz' or 'h5'): a new file to write with create, else one to read.
