@@ -15,12 +15,14 @@ export PKG_CONFIG_LIBDIR="$libdir/pkgconfig" PKG_CONFIG_PATH=""
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-# The program loads libchainerser (and the Fortran module library, if it uses it) from $1.
+# The program $2 loads the libraries $3.. (default libchainerser) from $1, and any other of ours
+# it uses (the Fortran module library, the MPI flavour) from there too.
 expect_loads_from() {
-    local dir="$1" program="$2" lib path
-    for lib in libchainerser.so.0 libchainerser_fortran.so.0; do
+    local dir="$1" program="$2" lib path; shift 2
+    local required=" ${*:-libchainerser.so.0} "
+    for lib in libchainerser.so.0 libchainerser_fortran.so.0 libchainerser_mpi.so.0; do
         path="$(ldd "$program" | awk -v l="$lib" '$1 == l { print $3 }')"
-        [ -z "$path" ] && [ "$lib" != libchainerser.so.0 ] && continue
+        [ -z "$path" ] && [[ "$required" != *" $lib "* ]] && continue
         [ "$(realpath -m "$path")" = "$(realpath "$dir/$lib")" ] ||
             fail "$program loads $lib from '${path:-nowhere}', not from $dir"
     done
@@ -47,7 +49,7 @@ build_pkgconfig_consumer() {
     # shellcheck disable=SC2046  # pkg-config's flags are meant to split
     "$compiler" "$@" "$source" $(pkg-config --cflags --libs "$package") \
         -Wl,-rpath,"$(pkg-config --variable=libdir "$package")" -o "$out"
-    expect_loads_from "$libdir" "$out"
+    expect_loads_from "$libdir" "$out" "lib${package//-/_}.so.0"
     echo "$out"
 }
 
