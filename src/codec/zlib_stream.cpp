@@ -25,7 +25,7 @@ void RawInflateStream::feed(const void *data, size_t size) {
     s_->left = size;
 }
 
-RawInflateStream::Status RawInflateStream::inflate(void *out, size_t size, size_t &written, bool stop_at_blocks) {
+RawInflateStream::Status RawInflateStream::inflate(void *out, size_t size, size_t &written) {
     z_stream &z = s_->z;
     auto *to = static_cast<unsigned char *>(out);
     size_t done = 0;
@@ -40,7 +40,7 @@ RawInflateStream::Status RawInflateStream::inflate(void *out, size_t size, size_
         const size_t room = std::min<size_t>(size - done, UINT_MAX);
         z.next_out = to + done;
         z.avail_out = uInt(room);
-        const int rc = ::inflate(&z, stop_at_blocks ? Z_BLOCK : Z_NO_FLUSH);
+        const int rc = ::inflate(&z, Z_NO_FLUSH);
         done += room - z.avail_out;
         written += room - z.avail_out;
         if (rc == Z_STREAM_END) return Status::End;
@@ -50,21 +50,9 @@ RawInflateStream::Status RawInflateStream::inflate(void *out, size_t size, size_
             return Status::Corrupt;
         }
         if (rc != Z_OK) return Status::Corrupt;
-        if (stop_at_blocks && (z.data_type & 128)) return Status::OutputFull;
         if (done == size) return Status::OutputFull;
         if (z.avail_in == 0 && s_->left == 0) return Status::NeedInput;
     }
 }
-
-// zlib's Z_BLOCK mode stops after every block's end-of-block code (data_type flag 128), says
-// whether that block was the last (flag 64), and how many bits of the last byte it has not used
-// yet (data_type & 7).
-bool RawInflateStream::at_block_end() const { return (s_->z.data_type & 128) != 0; }
-
-uint64_t RawInflateStream::block_end_bit() const {
-    return uint64_t(s_->z.total_in) * 8 - uint64_t(s_->z.data_type & 7);
-}
-
-bool RawInflateStream::ended_final_block() const { return (s_->z.data_type & 64) != 0; }
 
 }  // namespace chainerser::core

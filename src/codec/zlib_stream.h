@@ -25,15 +25,8 @@ public:
     // The next input; it must stay valid until it is used up (NeedInput).
     void feed(const void *data, size_t size);
 
-    // Decodes into out[0, size), adding what it wrote to `written`. With stop_at_blocks it
-    // returns OutputFull after every block, and block_end() tells where that block ended.
-    Status inflate(void *out, size_t size, size_t &written, bool stop_at_blocks = false);
-
-    // After a stop at a block end: the bit offset in the input where the block ended (and the
-    // next block's header starts), and whether the block just ended was the final one.
-    bool at_block_end() const;
-    uint64_t block_end_bit() const;
-    bool ended_final_block() const;
+    // Decodes into out[0, size), adding what it wrote to `written`.
+    Status inflate(void *out, size_t size, size_t &written);
 
 private:
     struct State;
