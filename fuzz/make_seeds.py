@@ -5,6 +5,8 @@
    fuzz_npy_header the header (plus a few data bytes) of every member of every .npz
    fuzz_none_pickle the payload of every object member, and numpy's None pickles, protocols 2-5
    fuzz_deflate_encoders the first 64 KiB of the data, and the first 512 bytes, of every member of every .npz
+   fuzz_inflate_split the first 4 KiB of every member's data (to be tiled and deflated), and a raw
+                   deflate stream of every member's first 256 KiB (zlib level 6)
 Usage: make_seeds.py OUT_DIR DATA_DIR [DATA_DIR...]"""
 import hashlib
 import io
@@ -12,6 +14,7 @@ import pathlib
 import pickle
 import sys
 import zipfile
+import zlib
 
 
 def put(out, target, data):
@@ -48,6 +51,10 @@ def main():
                 put(out, "fuzz_npy_header", header + data[:16])
                 put(out, "fuzz_deflate_encoders", data[:65536])
                 put(out, "fuzz_deflate_encoders", member[:512])
+                put(out, "fuzz_inflate_split", b"\x00\x06\x80" + data[:4096])
+                raw_deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
+                put(out, "fuzz_inflate_split",
+                    b"\x01\x00\x80" + raw_deflate.compress(member[:262144]) + raw_deflate.flush())
                 if b"'|O'" in header:
                     put(out, "fuzz_none_pickle", data)
         for path in sorted(data_dir.glob("*.h5")):

@@ -100,7 +100,7 @@ run_fuzz() {
     asan_hdf5="allocator_may_return_null=1:max_allocation_size_mb=1024"
     local pids=() target
     fuzz_failed=0
-    for target in fuzz_npy_header fuzz_none_pickle fuzz_deflate_encoders fuzz_npz_read fuzz_h5_read; do
+    for target in fuzz_npy_header fuzz_none_pickle fuzz_deflate_encoders fuzz_inflate_split fuzz_npz_read fuzz_h5_read; do
         local opts=(-max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
                     -artifact_prefix="$work/artifacts-$target/")
         local env=()

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <functional>
 
 #include "codec/deflate_bits.h"
 
@@ -173,19 +174,20 @@ bool read_dynamic_lengths(BitReader &r, uint8_t (&litlen)[288], unsigned &nlit, 
     return true;
 }
 
-// Consumes a Huffman block's symbols up to its end-of-block code.
-bool skip_symbols(BitReader &r, const Huffman &litlen, const Huffman &dist) {
+// Consumes a Huffman block's symbols up to its end-of-block code, counting the bytes they decode to.
+bool skip_symbols(BitReader &r, const Huffman &litlen, const Huffman &dist, uint64_t &decoded) {
     for (;;) {
         r.refill();
         if (r.far_past_end()) return false;
         const int sym = litlen.decode(r);
         if (sym < 256) {
             if (sym < 0) return false;
+            ++decoded;
             continue;
         }
         if (sym == int(kEndOfBlock)) return !r.overrun();
         if (sym > 285) return false;
-        r.drop(kLengthExtra[sym - 257]);
+        decoded += kLengthBase[sym - 257] + r.take(kLengthExtra[sym - 257]);
         const int d = dist.decode(r);
         if (d < 0 || d > 29) return false;
         r.drop(kDistanceExtra[d]);
@@ -194,14 +196,16 @@ bool skip_symbols(BitReader &r, const Huffman &litlen, const Huffman &dist) {
 
 }  // namespace
 
-bool find_final_block(const unsigned char *in, size_t size, FinalBlock &out) {
+bool walk_blocks(const unsigned char *in, size_t size, const std::function<bool(const BlockEnd &)> &stop,
+                 BlockEnd &out) {
     BitReader r(in, size);
     uint8_t litlen_lengths[288], dist_lengths[32];
     Huffman litlen, dist;
+    BlockEnd block;
     for (;;) {
-        const size_t header = r.bit();
+        block.header_bit = r.bit();
         r.refill();
-        const bool final = r.take(1);
+        block.final = r.take(1);
         const unsigned type = r.take(2);
         if (type == 0) {
             const size_t at = r.byte_after_align();
@@ -209,6 +213,7 @@ bool find_final_block(const unsigned char *in, size_t size, FinalBlock &out) {
             const unsigned len = unsigned(in[at] | in[at + 1] << 8), nlen = unsigned(in[at + 2] | in[at + 3] << 8);
             if ((len ^ nlen) != 0xffff || at + 4 + len > size) return false;
             r.seek_byte(at + 4 + len);
+            block.decoded += len;
         } else if (type == 3) {
             return false;
         } else {
@@ -216,14 +221,23 @@ bool find_final_block(const unsigned char *in, size_t size, FinalBlock &out) {
             if (type == 1) fixed_lengths(litlen_lengths, dist_lengths);
             else if (!read_dynamic_lengths(r, litlen_lengths, nlit, dist_lengths, ndist)) return false;
             if (!litlen.build(litlen_lengths, nlit) || !dist.build(dist_lengths, ndist)) return false;
-            if (!skip_symbols(r, litlen, dist)) return false;
+            if (!skip_symbols(r, litlen, dist, block.decoded)) return false;
         }
-        if (final) {
-            out.header_bit = header;
-            out.end_bit = r.bit();
+        block.end_bit = r.bit();
+        if (stop(block)) {
+            out = block;
             return true;
         }
+        if (block.final) return false;
     }
+}
+
+bool find_final_block(const unsigned char *in, size_t size, FinalBlock &out) {
+    BlockEnd last;
+    if (!walk_blocks(in, size, [](const BlockEnd &b) { return b.final; }, last)) return false;
+    out.header_bit = last.header_bit;
+    out.end_bit = last.end_bit;
+    return true;
 }
 
 }  // namespace chainerser::core

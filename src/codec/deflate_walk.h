@@ -1,9 +1,12 @@
-// Finding a raw deflate stream's final block without inflating it: a walker that parses block
+// Finding a raw deflate stream's block boundaries without inflating it: a walker that parses block
 // headers and consumes Huffman symbols, producing no output. libdeflate reports no block
-// positions, and this is how deflate_join.h opens the end of a piece libdeflate wrote.
+// positions; this is how deflate_join.h opens the end of a piece libdeflate wrote and how
+// inflate_split.h cuts a stream in two.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 
 namespace chainerser::core {
 
@@ -16,5 +19,19 @@ struct FinalBlock {
 // ends before its final block does (it then reads nothing past `size`). It checks the structure
 // (block types, code lengths, symbols, stored LEN/NLEN), not distances against the output.
 bool find_final_block(const unsigned char *in, size_t size, FinalBlock &out);
+
+// Where a block ends: its header's and its end's bit offsets, and the bytes the stream decodes to
+// up to its end.
+struct BlockEnd {
+    size_t header_bit = 0, end_bit = 0;
+    uint64_t decoded = 0;
+    bool final = false;
+};
+
+// Walks the blocks of in[0, size), asking `stop` after each one; true, with that block in `out`,
+// once `stop` says so. False if the stream is malformed, ends early, or its final block passes
+// unstopped. Byte counts are the symbols' lengths: distances are not checked against the output.
+bool walk_blocks(const unsigned char *in, size_t size, const std::function<bool(const BlockEnd &)> &stop,
+                 BlockEnd &out);
 
 }  // namespace chainerser::core

@@ -20,6 +20,7 @@
 #include "codec/crc32.h"
 #include "codec/deflate.h"
 #include "codec/deflate_join.h"
+#include "codec/inflate_split.h"
 #include "codec/zlib_stream.h"
 
 namespace chainerser::core {
@@ -289,7 +290,26 @@ const unsigned char *ZipReader::inflate_whole(uint64_t index, const std::string 
     return d.bytes.data.get();
 }
 
+bool ZipReader::inflate_tail_into(uint64_t index, uint64_t offset, void *buf, const std::string &what) {
+    const ZipEntry &m = members_[index];
+    const uint64_t start = data_offset(index, what);
+    RawBytes &stream = t_stream;
+    stream.resize(kSplitHeadroom + static_cast<size_t>(m.comp_size));
+    unsigned char *in = stream.data.get() + kSplitHeadroom;
+    if (const unsigned char *copy = copied_bytes(start, m.comp_size, what)) std::memcpy(in, copy, m.comp_size);
+    else pread_exact(fd_, in, m.comp_size, start, what);
+    uint32_t crc = 0;
+    const bool ok = inflate_split(in, size_t(m.comp_size), m.size, offset, static_cast<unsigned char *>(buf), crc);
+    if (stream.capacity > kSmallMember) stream.release();
+    if (ok && crc != m.crc) fail(SER_EFORMAT, what + "CRC error (member data is corrupt)");
+    return ok;
+}
+
 void ZipReader::read_deflated_whole(uint64_t index, uint64_t offset, void *buf, uint64_t n, const std::string &what) {
+    // The array of a large member, all of it: inflated into `buf` without a copy when the stream
+    // can be cut after its npy header; otherwise (or if it is corrupt) whole into a scratch.
+    const uint64_t size = members_[index].size;
+    if (size > kSmallMember && offset + n == size && inflate_tail_into(index, offset, buf, what)) return;
     const unsigned char *whole = inflate_whole(index, what);
     if (n) std::memcpy(buf, whole + offset, static_cast<size_t>(n));
     if (members_[index].size > kSmallMember) {  // do not keep large members alive

@@ -64,6 +64,7 @@ TEST(NpzBadInput, EachFaultHasItsCodeAndNamesFileAndKey) {
         {"object_1d_none.npz", SER_EUNSUPPORTED, true}, {"crc.npz", SER_EFORMAT, true},
         {"encrypted.npz", SER_EUNSUPPORTED, true},   {"method98.npz", SER_EUNSUPPORTED, true},
         {"dup.npz", SER_EFORMAT, false},             {"not_a_zip.npz", SER_EFORMAT, false},
+        {"crc_large_stored_blocks.npz", SER_EFORMAT, true}, {"corrupt_large_deflate.npz", SER_EFORMAT, true},
     };
     for (const BadCase &c : cases) {
         SCOPED_TRACE(c.file);

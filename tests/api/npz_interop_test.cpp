@@ -201,7 +201,7 @@ TEST(NpzInterop, NumPyWritesWhatLibraryReads) {
         expect_npz_matches(dir + "/" + name, dir + "/" + name + ".expect");
         ++files;
     }
-    EXPECT_EQ(files, 6u);
+    EXPECT_EQ(files, 8u);
 }
 
 TEST(NpzInterop, NumPyStringsReadAsUtf8) {

@@ -63,6 +63,18 @@ open(path("crc.npz"), "wb").write(raw)
 print("crc.npz", data_offset)
 
 
+# Large deflated members (inflated straight into the caller's buffer after their npy header):
+# a byte flipped in stored deflate blocks leaves valid deflate with a wrong CRC-32; one flipped
+# in Huffman-coded data makes the deflate data corrupt (or its CRC-32 wrong).
+big = np.random.default_rng(3).normal(0, 1, 200000).astype("<f4")
+for name, level, at in (("crc_large_stored_blocks.npz", 0, 300000), ("corrupt_large_deflate.npz", 6, 250000)):
+    with zipfile.ZipFile(path(name), "w") as zf:
+        zf.writestr(zipfile.ZipInfo("a.npy", (1980, 1, 1, 0, 0, 0)), npy(big), zipfile.ZIP_DEFLATED, level)
+    raw = bytearray(open(path(name), "rb").read())
+    raw[at] ^= 0x10
+    open(path(name), "wb").write(raw)
+
+
 def patch_member(src, dst, flag_or=0, method=None):
     """Rewrites the local and central headers of every member: OR flag bits in, set the method."""
     raw = bytearray(open(path(src), "rb").read())

@@ -128,3 +128,32 @@ for method, name in ((zipfile.ZIP_DEFLATED, "unseekable_deflated.npz"), (zipfile
             assert all(i.flag_bits & 0x08 for i in zf.infolist()), "expected data descriptors"
         return arrays.items()
     save(name, w)
+
+
+# Members larger than the reader's small-member cache (256 KiB), so that their arrays are
+# inflated straight into the caller's buffer after the npy header (src/codec/inflate_split.cpp):
+# every dtype in both byte orders and Fortran order, random and compressible, v1 and v2 headers.
+def large_arrays():
+    big = {}
+    for name in NUMERIC:
+        n = (300 << 10) // np.dtype(name).itemsize + 7
+        big[f"{name}/le"] = sample(name, (n,))
+        big[f"{name}/be"] = sample(name, (n // 5, 5)).astype(np.dtype(name).newbyteorder(">"))
+        big[f"{name}/fortran"] = np.asfortranarray(sample(name, (n // 9, 9)))
+    big["float32/runs"] = np.repeat(sample("float32", (1000,)), 600)  # long matches across blocks
+    big["uint8/zeros"] = np.zeros(3 << 20, np.uint8)
+    return big
+
+
+large = large_arrays()
+save("savez_compressed_large.npz", lambda path: (np.savez_compressed(path, **large), large.items())[1])
+
+
+def large_v2(path):
+    items = [("float64/le", large["float64/le"]), ("int32/fortran", large["int32/fortran"])]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        write_members(zf, items, (2, 0))
+    return items
+
+
+save("large_format2.npz", large_v2)

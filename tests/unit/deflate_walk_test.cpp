@@ -27,7 +27,11 @@ using chainerser::core::ByteBuffer;
 using chainerser::core::FinalBlock;
 using chainerser::core::find_final_block;
 using Bytes = std::vector<unsigned char>;
+using testsupport::libdeflate_stream;
+using testsupport::mixed;
 using testsupport::random_bytes;
+using testsupport::text;
+using testsupport::trained_like;
 
 // zlib's answer: inflating block by block (Z_BLOCK), where the final block starts and where the
 // stream ends (zlib skips the final block's padding: a byte boundary); nullopt if zlib does not
@@ -56,52 +60,6 @@ std::optional<FinalBlock> zlib_final_block(const unsigned char *in, size_t size)
     }
     inflateEnd(&z);
     return result;
-}
-
-Bytes libdeflate_stream(const Bytes &data, int level) {
-    libdeflate_compressor *c = libdeflate_alloc_compressor(level);
-    Bytes out(libdeflate_deflate_compress_bound(c, data.size()));
-    out.resize(libdeflate_deflate_compress(c, data.data(), data.size(), out.data(), out.size()));
-    libdeflate_free_compressor(c);
-    return out;
-}
-
-Bytes text(size_t n, uint32_t seed) {
-    std::mt19937 rng(seed);
-    const char *words[] = {"predictor/", "conv", "bn", "/W ", "/b ", "mean ", "0.0012 ", "std ", "res2", "\n"};
-    Bytes b;
-    while (b.size() < n) {
-        const char *w = words[rng() % 10];
-        b.insert(b.end(), w, w + std::strlen(w));
-    }
-    b.resize(n);
-    return b;
-}
-
-// float32 normal(0, 0.02) keeping 8 mantissa bits: W1t's weights.
-Bytes trained_like(size_t floats, uint32_t seed) {
-    std::mt19937 rng(seed);
-    std::normal_distribution<float> normal(0.f, 0.02f);
-    Bytes b(floats * 4);
-    for (size_t i = 0; i < floats; ++i) {
-        const float v = normal(rng);
-        uint32_t u;
-        std::memcpy(&u, &v, 4);
-        u &= 0xffff8000u;
-        std::memcpy(b.data() + 4 * i, &u, 4);
-    }
-    return b;
-}
-
-// Data whose kind changes every `run` bytes, so that libdeflate ends blocks at the changes.
-Bytes mixed(size_t n, size_t run, uint32_t seed) {
-    Bytes b;
-    for (uint32_t k = 0; b.size() < n; ++k) {
-        const Bytes part = k % 3 == 0 ? random_bytes(run, seed + k) : k % 3 == 1 ? text(run, seed + k) : Bytes(run, 0);
-        b.insert(b.end(), part.begin(), part.end());
-    }
-    b.resize(n);
-    return b;
 }
 
 unsigned block_type(const Bytes &s, size_t header_bit) {
