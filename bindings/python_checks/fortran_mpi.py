@@ -25,6 +25,9 @@ def expected():
         "field/T_grid": t,
         "field/u": t,
         "field/mask": (7 * i - 3 * j).astype(np.int32),
+        "field/z": (i + 0.5) - 1j * j,
+        "field/i8": ((11 * i + j) % 256 - 128).astype(np.int8),
+        "field/h": ((i - j) * 0.5).astype(np.float16),
         "field/ids": 3 * np.arange(11, dtype=np.int64) + 2**40,
         "meta/writer": "fortran mpi",
     }

@@ -7,7 +7,7 @@
 !>                                        ranks: other blocks, and a broadcast batch
 !> Values are functions of the global 0-based NumPy indices (the same formulas as fortran_mpi.py).
 module fmpi_values
-  use, intrinsic :: iso_fortran_env, only: real32, real64, int32, int64
+  use, intrinsic :: iso_fortran_env, only: real32, real64, int8, int32, int64
   implicit none
   integer(int64), parameter :: NX = 7, NY = 10           ! field/T_* and field/u: (NX, NY)
   integer(int64), parameter :: RHO_SHAPE(3) = [4, 5, 6]         ! field/rho, split along its last axis
@@ -39,6 +39,18 @@ contains
     integer(int64), intent(in) :: i, j
     flag_value = mod(i + 2 * j, 3_int64) == 0
   end function
+  elemental complex(real64) function z_value(i, j)
+    integer(int64), intent(in) :: i, j
+    z_value = cmplx(real(i, real64) + 0.5_real64, -real(j, real64), real64)
+  end function
+  elemental integer(int8) function i8_value(i, j)
+    integer(int64), intent(in) :: i, j
+    i8_value = int(mod(11 * i + j, 256_int64) - 128, int8)
+  end function
+  elemental real(real32) function half_value(i, j)
+    integer(int64), intent(in) :: i, j
+    half_value = real(i - j, real32) * 0.5_real32
+  end function
   elemental real(real32) function w_value(r, i, j)
     integer(int64), intent(in) :: r, i, j
     w_value = real(100 * r + 10 * i + j, real32)
@@ -59,7 +71,7 @@ end module fmpi_values
 
 program test_chainerser_mpi
   use, intrinsic :: iso_c_binding, only: c_bool
-  use, intrinsic :: iso_fortran_env, only: real32, real64, int32, int64, error_unit
+  use, intrinsic :: iso_fortran_env, only: real32, real64, int8, int16, int32, int64, error_unit
   use mpi_f08
   use chainerser
   use chainerser_mpi
@@ -177,6 +189,9 @@ contains
     real(real32), allocatable :: rho(:, :, :), w(:, :)
     integer(int64), allocatable :: ids(:), bias(:)
     logical, allocatable :: flags(:, :)
+    complex(real64), allocatable :: z(:, :)
+    integer(int8), allocatable :: i8(:, :)
+    integer(int16), allocatable :: h(:, :)
     msg = ''
     call open_writer(f, name, st, msg)
     call expect_ok(st, msg, name // ': open')
@@ -192,6 +207,21 @@ contains
     end do
     call ser_put_slab(f, 'field/T_cols', cols, [NX, NY], [0_int64, j0], stat=st, errmsg=msg)
     call expect_ok(st, msg, name // ': T_cols')
+    ! The same blocks as complex128, int8 and float16 (binary16 bits in int16).
+    allocate (z(NX, nj), i8(NX, nj), h(NX, nj))
+    do j = 1, nj
+      do i = 1, NX
+        z(i, j) = z_value(i - 1, j0 + j - 1)
+        i8(i, j) = i8_value(i - 1, j0 + j - 1)
+        h(i, j) = ser_real32_to_half(half_value(i - 1, j0 + j - 1))
+      end do
+    end do
+    call ser_put_slab(f, 'field/z', z, [NX, NY], [0_int64, j0], stat=st, errmsg=msg)
+    call expect_ok(st, msg, name // ': z')
+    call ser_put_slab(f, 'field/i8', i8, [NX, NY], [0_int64, j0], stat=st, errmsg=msg)
+    call expect_ok(st, msg, name // ': i8')
+    call ser_put_slab(f, 'field/h', h, [NX, NY], [0_int64, j0], stat=st, errmsg=msg, dtype=SER_FLOAT16)
+    call expect_ok(st, msg, name // ': h')
 
     ! 2-D blocks of a px x py grid, as real64 and as int32.
     call grid(px, py, ix, iy)
