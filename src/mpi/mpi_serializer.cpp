@@ -1,7 +1,7 @@
 #include "mpi/mpi_serializer.h"
 
-#include "core/error.h"
 #include "core/byte_buffer.h"
+#include "core/error.h"
 #include "core/keypath.h"
 #include "core/transpose.h"
 
