@@ -51,15 +51,17 @@ print('numpy.load reads it back:', {k: z[k].shape for k in sorted(z.files)})" "$
         (cd "$build" && ctest --output-on-failure -j "$jobs")
         # The Debian packages: built, linted, installed into a clean root and linked against.
         "$here/tools/package_test.sh" "$build/debian-packages"
-        # The MPI flavour in a build of its own: only its library and tests (label mpi) are
+        # The MPI flavour in a build of its own: only its libraries and tests (label mpi) are
         # built and run there; the serial suite above covers the shared sources. Open MPI refuses
-        # root unless told, and CI runs as root. install_mpi runs cmake --install there, so every
-        # installed target is built (libchainerser too) and the Fortran module is left out.
+        # root unless told, and CI runs as root. The Fortran modules are on (the Fortran MPI
+        # binding, libchainerser_fortran_mpi, and its tests); the other bindings are off.
+        # install_mpi runs cmake --install there, so every installed target is built
+        # (libchainerser and libchainerser_fortran too).
         cmake -S "$here" -B "$build_mpi" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHAINERSER_MPI=ON \
               -DCHAINERSER_BUILD_BINDINGS=OFF -DCHAINERSER_BUILD_EXAMPLES=OFF -DCHAINERSER_BUILD_BENCH=OFF \
-              -DCHAINERSER_BUILD_TOOLS=OFF -DCHAINERSER_BUILD_FUZZERS=OFF -DCHAINERSER_BUILD_FORTRAN=OFF
+              -DCHAINERSER_BUILD_TOOLS=OFF -DCHAINERSER_BUILD_FUZZERS=OFF -DCHAINERSER_BUILD_FORTRAN=ON
         cmake --build "$build_mpi" -j "$jobs" --target chainerser chainerser_mpi mpi_tests h5py_interop_tests \
-              mpi_header_check_c99 mpi_domain
+              mpi_header_check_c99 mpi_domain chainerser_fortran chainerser_fortran_mpi chainerser_fortran_mpi_test
         (cd "$build_mpi" && OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
              ctest --output-on-failure -L mpi)
         # Sanitizers, valgrind and fuzzing (docs/security.md); slower, so after the main suite.

@@ -36,6 +36,13 @@
 !> ser_version_string() / ser_version_number(), and ser_h5_lock() / ser_h5_unlock() for programs
 !> that call HDF5 themselves.
 !>
+!> Layering. Modules built on this one (chainerser_mpi, the MPI flavour's) and programs that
+!> call the C API themselves use: ser_file_handle(f) (the C ser_handle*), ser_check(rc, stat,
+!> errmsg) (a C status reported with the stat/errmsg conventions above), ser_open_through (an
+!> open with this module's options handling through a C open function that takes one integer
+!> more, ser_c_opener) and ser_get_batch_through (a ser_batch read through a C batch function that
+!> takes one integer more, ser_c_batch_reader); SER_READ / SER_WRITE are the open modes.
+!>
 !> Ownership. A ser_file is a plain handle: copying the variable copies the handle, not the file.
 !> Close each file exactly once: `close` commits a writer, `discard` abandons it (an open writer
 !> that is never closed leaves no file). Children (`child`) share their root's file; close them
@@ -65,7 +72,8 @@ module chainerser
   !> The ser_options layout this module mirrors (SER_OPTIONS_VERSION).
   integer(c_int32_t), parameter, public :: SER_OPTIONS_VERSION = 2
 
-  integer(c_int32_t), parameter :: MODE_READ = 1, MODE_WRITE = 2
+  !> Open modes (ser_mode), for ser_open_through.
+  integer(c_int32_t), parameter, public :: SER_READ = 1, SER_WRITE = 2
   integer(c_int32_t), parameter :: BYTEORDER_LITTLE = 1, BYTEORDER_BIG = 2
   integer, parameter :: MAX_NDIM = 32
 
@@ -112,6 +120,31 @@ module chainerser
     end function
   end interface
   public :: ser_ignore_fn
+
+  abstract interface
+    !> A C open function taking one integer more than ser_npz_open, after the handle (e.g.
+    !> ser_npz_open_mpi_f's Fortran communicator): what ser_open_through calls.
+    function ser_c_opener(out, arg, path, mode, opts) bind(C) result(rc)
+      import :: c_ptr, c_char, c_int, c_int32_t
+      type(c_ptr), intent(out) :: out
+      integer(c_int), value :: arg
+      character(kind=c_char), intent(in) :: path(*)
+      integer(c_int32_t), value :: mode
+      type(c_ptr), value :: opts
+      integer(c_int) :: rc
+    end function
+    !> A C batch read taking one integer more than ser_get_arrays_ex, after the handle (e.g.
+    !> ser_get_arrays_bcast_ex's root); requests is the address of `count` ser_get_request.
+    function ser_c_batch_reader(h, arg, requests, count, order) bind(C) result(rc)
+      import :: c_ptr, c_int, c_size_t, c_int32_t
+      type(c_ptr), value :: h, requests
+      integer(c_int), value :: arg
+      integer(c_size_t), value :: count
+      integer(c_int32_t), value :: order
+      integer(c_int) :: rc
+    end function
+  end interface
+  public :: ser_c_opener, ser_c_batch_reader
 
   !> ser_get_request: one read of a batch.
   type, bind(C) :: get_request
@@ -189,6 +222,7 @@ module chainerser
   public :: ser_default_options, ser_version_string, ser_version_number, ser_strerror, ser_c_string
   public :: ser_h5_lock, ser_h5_unlock, ser_half_to_real32, ser_real32_to_half
   public :: ser_open_npz, ser_create_npz, ser_open_h5, ser_create_h5, ser_last_error
+  public :: ser_file_handle, ser_check, ser_open_through, ser_get_batch_through
 
   interface
     function c_npz_open(out, path, mode, opts) bind(C, name='ser_npz_open') result(rc)
@@ -444,6 +478,14 @@ contains
     end if
   end subroutine
 
+  !> Reports the status rc of a C API call as this module's procedures do (see the header).
+  subroutine ser_check(rc, stat, errmsg)
+    integer(c_int), intent(in) :: rc
+    integer, intent(out), optional :: stat
+    character(*), intent(inout), optional :: errmsg
+    call report(rc, stat, errmsg)
+  end subroutine
+
   !> Reports rc: through stat/errmsg when stat is present, else error stop on failure. The
   !> message is read at once, before any other library call can clear it.
   subroutine report(rc, stat, errmsg)
@@ -491,8 +533,8 @@ contains
   end subroutine
 
   !> Opens with `options` (default: the library's), the reading prefix key_path and the skipped
-  !> full keys ignore_names (trailing blanks removed) put into them.
-  subroutine open_file(f, path, mode, h5, stat, errmsg, options, key_path, ignore_names)
+  !> full keys ignore_names (trailing blanks removed) put into them; through opener(arg) if given.
+  subroutine open_file(f, path, mode, h5, stat, errmsg, options, key_path, ignore_names, opener, arg)
     type(ser_file), intent(out) :: f
     character(*), intent(in) :: path
     integer(c_int32_t), intent(in) :: mode
@@ -501,6 +543,8 @@ contains
     character(*), intent(inout), optional :: errmsg
     type(ser_options), intent(in), optional :: options
     character(*), intent(in), optional :: key_path, ignore_names(:)
+    procedure(ser_c_opener), optional :: opener
+    integer(c_int), intent(in), optional :: arg
     type(ser_options), target :: opts
     character(kind=c_char, len=:), allocatable, target :: prefix
     character(kind=c_char), allocatable, target :: name_chars(:)
@@ -518,7 +562,9 @@ contains
       if (size(name_ptrs) > 0) opts%ignore_names = c_loc(name_ptrs)
       opts%ignore_count = size(name_ptrs, kind=c_size_t)
     end if
-    if (h5) then
+    if (present(opener)) then
+      rc = opener(f%h, arg, cstr(path), mode, c_loc(opts))
+    else if (h5) then
       rc = c_h5_open(f%h, cstr(path), mode, c_loc(opts))
     else
       rc = c_npz_open(f%h, cstr(path), mode, c_loc(opts))
@@ -534,7 +580,7 @@ contains
     character(*), intent(inout), optional :: errmsg
     type(ser_options), intent(in), optional :: options
     character(*), intent(in), optional :: key_path, ignore_names(:)
-    call open_file(f, path, MODE_READ, .false., stat, errmsg, options, key_path, ignore_names)
+    call open_file(f, path, SER_READ, .false., stat, errmsg, options, key_path, ignore_names)
   end subroutine
 
   !> Starts a .npz; it appears (replacing any old file atomically) at close.
@@ -544,7 +590,7 @@ contains
     integer, intent(out), optional :: stat
     character(*), intent(inout), optional :: errmsg
     type(ser_options), intent(in), optional :: options
-    call open_file(f, path, MODE_WRITE, .false., stat, errmsg, options)
+    call open_file(f, path, SER_WRITE, .false., stat, errmsg, options)
   end subroutine
 
   !> Opens an HDF5 file (Chainer's save_hdf5) for reading.
@@ -555,7 +601,7 @@ contains
     character(*), intent(inout), optional :: errmsg
     type(ser_options), intent(in), optional :: options
     character(*), intent(in), optional :: key_path, ignore_names(:)
-    call open_file(f, path, MODE_READ, .true., stat, errmsg, options, key_path, ignore_names)
+    call open_file(f, path, SER_READ, .true., stat, errmsg, options, key_path, ignore_names)
   end subroutine
 
   !> Starts an HDF5 file; it appears at close.
@@ -565,8 +611,31 @@ contains
     integer, intent(out), optional :: stat
     character(*), intent(inout), optional :: errmsg
     type(ser_options), intent(in), optional :: options
-    call open_file(f, path, MODE_WRITE, .true., stat, errmsg, options)
+    call open_file(f, path, SER_WRITE, .true., stat, errmsg, options)
   end subroutine
+
+  !> Opens path in mode (SER_READ or SER_WRITE) through the C function opener, passing it arg,
+  !> with the options handling of ser_open_npz (ser_create_npz for writing: key_path and
+  !> ignore_names are for reading). For modules layered on this one.
+  subroutine ser_open_through(f, opener, arg, path, mode, stat, errmsg, options, key_path, ignore_names)
+    type(ser_file), intent(out) :: f
+    procedure(ser_c_opener) :: opener
+    integer(c_int), intent(in) :: arg
+    character(*), intent(in) :: path
+    integer(c_int32_t), intent(in) :: mode
+    integer, intent(out), optional :: stat
+    character(*), intent(inout), optional :: errmsg
+    type(ser_options), intent(in), optional :: options
+    character(*), intent(in), optional :: key_path, ignore_names(:)
+    call open_file(f, path, mode, .false., stat, errmsg, options, key_path, ignore_names, opener, arg)
+  end subroutine
+
+  !> The C handle (ser_handle*) of f, for C API calls of one's own; null when f is not open.
+  pure function ser_file_handle(f) result(h)
+    type(ser_file), intent(in) :: f
+    type(c_ptr) :: h
+    h = f%h
+  end function
 
   !> Takes the process-wide HDF5 lock, for a program that calls HDF5 itself (ser_h5_lock).
   subroutine ser_h5_lock(stat, errmsg)
@@ -1541,7 +1610,30 @@ contains
     type(ser_batch), intent(inout), target :: batch
     integer, intent(out), optional :: stat
     character(*), intent(inout), optional :: errmsg
-    type(get_request), allocatable :: requests(:)
+    call run_batch(self, batch, stat, errmsg)
+  end subroutine
+
+  !> get_batch through the C function reader, passing it arg (column-major buffers, each read's
+  !> status and outcome as get_batch gives them). For modules layered on this one.
+  subroutine ser_get_batch_through(f, batch, reader, arg, stat, errmsg)
+    type(ser_file), intent(in) :: f
+    type(ser_batch), intent(inout), target :: batch
+    procedure(ser_c_batch_reader) :: reader
+    integer(c_int), intent(in) :: arg
+    integer, intent(out), optional :: stat
+    character(*), intent(inout), optional :: errmsg
+    call run_batch(f, batch, stat, errmsg, reader, arg)
+  end subroutine
+
+  !> The reads of batch as C requests, done by ser_get_arrays_ex or reader(arg).
+  subroutine run_batch(self, batch, stat, errmsg, reader, arg)
+    class(ser_file), intent(in) :: self
+    type(ser_batch), intent(inout), target :: batch
+    integer, intent(out), optional :: stat
+    character(*), intent(inout), optional :: errmsg
+    procedure(ser_c_batch_reader), optional :: reader
+    integer(c_int), intent(in), optional :: arg
+    type(get_request), allocatable, target :: requests(:)
     integer(c_int) :: rc
     integer :: i
     allocate (requests(max(1, batch%n)))
@@ -1550,7 +1642,11 @@ contains
         requests(i) = get_request(c_loc(e%key), e%dtype, e%ndim, c_loc(e%shape), e%buf, e%bufsize, 0, 0)
       end associate
     end do
-    rc = c_get_arrays_ex(self%h, requests, int(batch%n, c_size_t), SER_ORDER_F)
+    if (present(reader)) then
+      rc = reader(self%h, arg, c_loc(requests), int(batch%n, c_size_t), SER_ORDER_F)
+    else
+      rc = c_get_arrays_ex(self%h, requests, int(batch%n, c_size_t), SER_ORDER_F)
+    end if
     do i = 1, batch%n
       batch%entries(i)%status = int(requests(i)%status)
       batch%entries(i)%outcome = int(requests(i)%outcome)

@@ -1,4 +1,4 @@
-// ser_get_arrays_bcast: `root` reads the batch with ser_get_arrays' rules, then statuses,
+// ser_get_arrays_bcast(_ex): `root` reads the batch with ser_get_arrays_ex's rules, then statuses,
 // outcomes, sizes and data are broadcast, so that N ranks load a model with one rank's reads.
 #include "chainerser/mpi.h"
 
@@ -33,6 +33,10 @@ uint64_t filled_bytes(AbstractDeserializer &r, const ser_get_request &q) {
 extern "C" {
 
 int ser_get_arrays_bcast(ser_handle *h, int root, ser_get_request *requests, size_t count) noexcept {
+    return ser_get_arrays_bcast_ex(h, root, requests, count, SER_ORDER_C);
+}
+
+int ser_get_arrays_bcast_ex(ser_handle *h, int root, ser_get_request *requests, size_t count, int32_t order) noexcept {
     return guarded([&] {
         require(h != nullptr, "handle is NULL");
         if (!h->comm || !h->reader)
@@ -42,6 +46,7 @@ int ser_get_arrays_bcast(ser_handle *h, int root, ser_get_request *requests, siz
         const LocalStatus args = attempt([&] {
             require(root >= 0 && root < comm.size(), "root is not a rank of the communicator");
             require(count == 0 || requests != nullptr, "requests is NULL");
+            require(order == SER_ORDER_C || order == SER_ORDER_F, "order must be SER_ORDER_C or SER_ORDER_F");
             for (size_t i = 0; i < count; ++i) {
                 require(requests[i].key != nullptr, "request key is NULL");
                 require(requests[i].ndim >= 0 && requests[i].ndim <= SER_MAX_NDIM, "request ndim must be in 0-32");
@@ -49,7 +54,7 @@ int ser_get_arrays_bcast(ser_handle *h, int root, ser_get_request *requests, siz
             }
         });
         CallSignature signature("ser_get_arrays_bcast");
-        signature.add(root).add(int64_t(count));
+        signature.add(root).add(int64_t(count)).add(order);
         if (args.code == SER_OK)
             for (size_t i = 0; i < count; ++i) {
                 const ser_get_request &q = requests[i];
@@ -62,7 +67,7 @@ int ser_get_arrays_bcast(ser_handle *h, int root, ser_get_request *requests, siz
         std::vector<int64_t> results(3 * count, 0);
         std::vector<std::string> messages(count);
         if (comm.rank() == root) {
-            ser_get_arrays(h, requests, count);  // each request gets its own status
+            ser_get_arrays_ex(h, requests, count, order);  // each request gets its own status
             for (size_t i = 0; i < count; ++i) {
                 ser_get_request &q = requests[i];
                 if (q.status != SER_OK) {

@@ -71,14 +71,17 @@ inline void load_npz(MPI_Comm comm, const std::string &path, Serializable &obj, 
 }
 
 /**
- * @brief Writes this rank's block (@p offset, @p count, elements in C order) of one array of
- *        @p global_shape (collective: every rank passes the same key and global shape).
+ * @brief Writes this rank's block (@p offset, @p count, elements in memory order @p order) of one
+ *        array of @p global_shape (collective: every rank passes the same key, global shape and
+ *        order; see ser_put_array_slab_ex()).
  */
 template <class T>
 void put_slab(Handle &file, const std::string &key, const std::vector<int64_t> &global_shape,
-              const std::vector<int64_t> &offset, const std::vector<int64_t> &count, const std::vector<T> &data) {
-    check(ser_put_array_slab(file.get(), key.c_str(), dtype_of<T>(), int32_t(global_shape.size()), global_shape.data(),
-                             offset.data(), count.data(), data.data(), data.size() * sizeof(T)));
+              const std::vector<int64_t> &offset, const std::vector<int64_t> &count, const std::vector<T> &data,
+              ser_order order = SER_ORDER_C) {
+    check(ser_put_array_slab_ex(file.get(), key.c_str(), dtype_of<T>(), int32_t(global_shape.size()),
+                                global_shape.data(), offset.data(), count.data(), order, data.data(),
+                                data.size() * sizeof(T)));
 }
 
 /** @brief Reads the block (@p offset, @p count) of @p key; independent. */

@@ -34,6 +34,8 @@ protected:
     void check_slab_key(const std::string &full) override;
     void write_slab(const std::string &full, const ArrayMeta &global, const std::vector<int64_t> &shape,
                     const std::vector<Block> &blocks, const void *data) override;
+    void write_fortran_slab(const std::string &full, const ArrayMeta &global, const std::vector<int64_t> &shape,
+                            const std::vector<Block> &blocks, const void *data) override;
 
 private:
     // A stored sharded member: each rank's block straight from its buffer through a file view.
@@ -227,6 +229,22 @@ void MpiNpzSerializer::write_slab(const std::string &full, const ArrayMeta &glob
     collectively(comm, [&] { s.out->write_at(data_start + before_me, piece.deflated.data(), piece.deflated.size()); });
     s.sharded_end = data_start + entry.comp_size;
     s.sharded.push_back(std::move(entry));
+}
+
+// A Fortran-ordered member (fortran_order: True, the shape as given), what the serial writer makes
+// of a column-major array: its bytes are the C-order array of the reversed shape, in which each
+// rank's column-major block is the C-order block of the reversed offset and extents. So the
+// member goes through write_slab's C-order paths as it is, without a transposition.
+void MpiNpzSerializer::write_fortran_slab(const std::string &full, const ArrayMeta &global,
+                                          const std::vector<int64_t> &shape, const std::vector<Block> &blocks,
+                                          const void *data) {
+    ArrayMeta meta = global;
+    meta.fortran_order = true;
+    std::vector<Block> reversed;
+    reversed.reserve(blocks.size());
+    for (const Block &b : blocks)
+        reversed.push_back({{b.offset.rbegin(), b.offset.rend()}, {b.count.rbegin(), b.count.rend()}});
+    write_slab(full, meta, {shape.rbegin(), shape.rend()}, reversed, data);
 }
 
 void MpiNpzSerializer::commit() {

@@ -1,7 +1,9 @@
 #include "mpi/mpi_serializer.h"
 
+#include "core/byte_buffer.h"
 #include "core/error.h"
 #include "core/keypath.h"
+#include "core/transpose.h"
 
 namespace chainerser::core {
 
@@ -20,7 +22,7 @@ void MpiSerializer::note_failure(int code, const std::string &message) noexcept 
 }
 
 void MpiSerializer::put_slab(std::string_view key, const ArrayMeta &global, const Block &block, const void *data,
-                             size_t nbytes, const LocalStatus &args) {
+                             size_t nbytes, bool fortran, const LocalStatus &args) {
     MpiSave &s = *save_;
     const Comm &comm = *s.comm;
     s.check_open();
@@ -28,6 +30,7 @@ void MpiSerializer::put_slab(std::string_view key, const ArrayMeta &global, cons
     CallSignature signature("ser_put_array_slab(key '" + full + "')");
     signature.add(full).add(global.type.dtype).add(int64_t(global.type.itemsize)).add(int64_t(global.shape.size()));
     for (int64_t d : global.shape) signature.add(d);
+    signature.add(fortran ? SER_ORDER_F : SER_ORDER_C);
     try {
         agree_call(comm, signature, args);
         collectively(comm, [&] {
@@ -47,12 +50,30 @@ void MpiSerializer::put_slab(std::string_view key, const ArrayMeta &global, cons
         std::vector<int64_t> shape = global.shape;
         Block own = block;
         if (shape.empty()) shape = {1}, own = Block{{0}, {1}};
-        write_slab(full, global, shape, gather_tiling(comm, shape, own, at), data);
+        const std::vector<Block> blocks = gather_tiling(comm, shape, own, at);
+        if (fortran && shape.size() > 1)  // in one or no axis both orders are the same bytes
+            write_fortran_slab(full, global, shape, blocks, data);
+        else
+            write_slab(full, global, shape, blocks, data);
     } catch (const Error &e) {
         // Every failure above is agreed: every rank is here with the same error.
         s.broken = {e.code(), e.what()};
         throw;
     }
+}
+
+void MpiSerializer::write_fortran_slab(const std::string &full, const ArrayMeta &global,
+                                       const std::vector<int64_t> &shape, const std::vector<Block> &blocks,
+                                       const void *data) {
+    const Block &own = blocks[size_t(save_->comm->rank())];
+    ArrayMeta mine = global;
+    mine.shape = own.count;
+    ByteBuffer c_order;
+    collectively(*save_->comm, [&] {
+        c_order = ByteBuffer(size_t(mine.nbytes()));
+        if (mine.nbytes()) fortran_to_c(data, c_order.data(), own.count, global.type.itemsize);
+    });
+    write_slab(full, global, shape, blocks, c_order.size() ? c_order.data() : nullptr);
 }
 
 void MpiSerializer::agree_commit(const std::function<void()> &alone, const std::function<void()> &together) {

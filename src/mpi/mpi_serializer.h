@@ -1,5 +1,5 @@
 // What the MPI writers share: the state of one collective save (communicator, rank-local failures,
-// a failed collective call), the collective slab put (ser_put_array_slab: arguments agreed and
+// a failed collective call), the collective slab put (ser_put_array_slab_ex: arguments agreed and
 // checked, the blocks' tiling checked, then the format's write_slab), and the agreement that
 // starts every commit.
 #pragma once
@@ -29,10 +29,11 @@ class MpiSerializer : public AbstractSerializer {
 public:
     MpiSerializer(std::string path, std::shared_ptr<MpiSave> save);
 
-    // Collective. `global` is the whole entry's type and shape; `data` this rank's block in C order.
-    // `args` is whether this rank's C arguments were valid (they are agreed first).
+    // Collective. `global` is the whole entry's type and shape; `data` this rank's block, in C
+    // order or, with `fortran`, column-major (every rank passes the same order). `args` is whether
+    // this rank's C arguments were valid (they are agreed first).
     void put_slab(std::string_view key, const ArrayMeta &global, const Block &block, const void *data, size_t nbytes,
-                  const LocalStatus &args);
+                  bool fortran, const LocalStatus &args);
     void note_failure(int code, const std::string &message) noexcept override;
 
 protected:
@@ -41,6 +42,11 @@ protected:
     // rank's block of it; collective, every failure agreed.
     virtual void write_slab(const std::string &full, const ArrayMeta &global, const std::vector<int64_t> &shape,
                             const std::vector<Block> &blocks, const void *data) = 0;
+    // The same for column-major blocks of an array of two or more axes. By default each rank's
+    // block is transposed into C order (cache-blocked, core/transpose.h) and written by
+    // write_slab, as the serial HDF5 writer transposes a Fortran-ordered array.
+    virtual void write_fortran_slab(const std::string &full, const ArrayMeta &global, const std::vector<int64_t> &shape,
+                                    const std::vector<Block> &blocks, const void *data);
     // Runs on every rank before a slab is written, inside the agreed checks.
     virtual void check_slab_key(const std::string &full) { (void)full; }
     // The start of a collective commit: marks the save closed, then agrees on the call and on every

@@ -20,7 +20,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 expect_loads_from() {
     local dir="$1" program="$2" lib path; shift 2
     local required=" ${*:-libchainerser.so.0} "
-    for lib in libchainerser.so.0 libchainerser_fortran.so.0 libchainerser_mpi.so.0; do
+    for lib in libchainerser.so.0 libchainerser_fortran.so.0 libchainerser_mpi.so.0 libchainerser_fortran_mpi.so.0; do
         path="$(ldd "$program" | awk -v l="$lib" '$1 == l { print $3 }')"
         [ -z "$path" ] && [[ "$required" != *" $lib "* ]] && continue
         [ "$(realpath -m "$path")" = "$(realpath "$dir/$lib")" ] ||
