@@ -122,8 +122,9 @@ std::string descr_of(const ElementType &t) {
 }
 
 bool parse_descr(std::string_view descr, ElementType &out) {
+    const bool with_order = !descr.empty() && std::strchr("<>|=", descr[0]);  // what numpy writes
     for (const DTypeInfo &d : kTable)  // numpy also accepts type names such as "float32"
-        if (d.id != SER_DTYPE_INVALID && d.itemsize && descr == d.name) {
+        if (!with_order && d.id != SER_DTYPE_INVALID && d.itemsize && descr == d.name) {
             out = native_type(d.id);
             return true;
         }
@@ -132,7 +133,7 @@ bool parse_descr(std::string_view descr, ElementType &out) {
         return true;
     }
     ser_byteorder order = native_byteorder();
-    if (!descr.empty() && std::strchr("<>|=", descr[0])) {
+    if (with_order) {
         if (descr[0] == '<') order = SER_LITTLE;
         if (descr[0] == '>') order = SER_BIG;
         descr.remove_prefix(1);

@@ -1,6 +1,7 @@
 #include "npz/npy_header.h"
 
 #include <cstring>
+#include <string_view>
 
 #include "core/error.h"
 
@@ -17,12 +18,12 @@ public:
     NpyHeader parse() {
         NpyHeader h;
         bool seen_descr = false, seen_order = false, seen_shape = false;
-        std::string descr;
+        std::string_view descr;
         skip_ws();
         expect('{');
         skip_ws();
         while (peek() != '}') {
-            std::string key = parse_string();
+            const std::string_view key = parse_string();
             skip_ws();
             expect(':');
             skip_ws();
@@ -40,7 +41,7 @@ public:
                 seen_shape = true;
                 h.meta.shape = parse_shape();
             } else {
-                bad("unexpected key '" + key + "'");
+                bad("unexpected key '" + std::string(key) + "'");
             }
             skip_ws();
             if (peek() == ',') {
@@ -51,10 +52,11 @@ public:
             }
         }
         ++p_;
-        skip_ws();
+        skip_padding();
         if (p_ != end_) bad("trailing characters after the dictionary");
         if (!seen_descr || !seen_order || !seen_shape) bad("the keys must be exactly 'descr', 'fortran_order', 'shape'");
-        if (!parse_descr(descr, h.meta.type)) fail(SER_EUNSUPPORTED, "unsupported dtype descr '" + descr + "'");
+        if (!parse_descr(descr, h.meta.type))
+            fail(SER_EUNSUPPORTED, "unsupported dtype descr '" + std::string(descr) + "'");
         return h;
     }
 
@@ -65,18 +67,24 @@ private:
         if (peek() != c) bad(std::string("expected '") + c + "'");
         ++p_;
     }
+    // The spaces NumPy pads the header with (tens of bytes), eight at a time, then skip_ws().
+    void skip_padding() {
+        constexpr uint64_t kSpaces = 0x2020202020202020ull;
+        for (uint64_t word; end_ - p_ >= 8 && (std::memcpy(&word, p_, 8), word == kSpaces);) p_ += 8;
+        skip_ws();
+    }
     void skip_ws() {
         while (p_ < end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\n' || *p_ == '\r')) ++p_;
     }
-    std::string parse_string() {
+    std::string_view parse_string() {  // a view into the header
         char q = peek();
         if (q != '\'' && q != '"') bad("expected a string");
-        ++p_;
-        std::string s;
+        const char *start = ++p_;
         while (p_ < end_ && *p_ != q) {
             if (*p_ == '\\' || *p_ == '\n') bad("escapes are not allowed in header strings");
-            s += *p_++;
+            ++p_;
         }
+        const std::string_view s(start, size_t(p_ - start));
         expect(q);
         return s;
     }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <string_view>
 
 #include "core/block.h"
 #include "core/error.h"
@@ -48,21 +49,24 @@ std::unique_ptr<AbstractDeserializer> NpzDeserializer::open(const std::string &f
     archive->zip = std::make_unique<ZipReader>(file, limits);
     // Sorted vectors rather than a map: opening an archive of 40,000 members is mostly this.
     const auto &members = archive->zip->members();
-    std::vector<std::pair<std::string, uint64_t>> sorted;
-    sorted.reserve(members.size());
+    std::vector<std::string_view> key_of(members.size());
     for (uint64_t i = 0; i < members.size(); ++i) {
-        const std::string &name = members[i].name;
+        const std::string_view name = members[i].name;
         // numpy lists 'x.npy' as key 'x'; a member without the suffix keeps its name.
-        const bool npy = name.size() > 4 && name.compare(name.size() - 4, 4, ".npy") == 0;
-        sorted.emplace_back(npy ? name.substr(0, name.size() - 4) : name, i);
+        const bool npy = name.size() > 4 && name.substr(name.size() - 4) == ".npy";
+        key_of[i] = npy ? name.substr(0, name.size() - 4) : name;
     }
-    std::sort(sorted.begin(), sorted.end());
-    archive->keys.reserve(sorted.size());
-    archive->members.reserve(sorted.size());
-    for (auto &[key, member] : sorted) {
-        if (!archive->keys.empty() && archive->keys.back() == key)
+    // Member indices ordered by key (then index); zip writers usually list them sorted already.
+    std::vector<uint64_t> order(members.size());
+    for (uint64_t i = 0; i < order.size(); ++i) order[i] = i;
+    auto by_key = [&](uint64_t a, uint64_t b) { return key_of[a] < key_of[b] || (key_of[a] == key_of[b] && a < b); };
+    if (!std::is_sorted(order.begin(), order.end(), by_key)) std::sort(order.begin(), order.end(), by_key);
+    archive->keys.reserve(order.size());
+    archive->members.reserve(order.size());
+    for (const uint64_t member : order) {
+        if (!archive->keys.empty() && archive->keys.back() == key_of[member])
             fail(SER_EFORMAT, file + ": member '" + members[member].name + "' appears twice in the archive");
-        archive->keys.push_back(std::move(key));
+        archive->keys.emplace_back(key_of[member]);
         archive->members.push_back(member);
     }
     archive->headers.resize(archive->keys.size());
@@ -93,14 +97,20 @@ std::optional<ArrayMeta> NpzDeserializer::stat_entry(const std::string &key) {
     const std::string at = where(file_name(), key);
     const uint64_t max_header = options().max_header_bytes;
     try {
-        unsigned char pre[kNpyPreambleSize];
-        size_t got = zip.read_prefix(member, pre, sizeof pre, at);
-        uint64_t offset = npy_data_offset(pre, got, max_header);
+        // One read holds the whole header of nearly every member (NumPy pads it to 64 or 128 bytes).
+        unsigned char first[512];
+        const size_t got = zip.read_prefix(member, first, sizeof first, at);
+        const uint64_t offset = npy_data_offset(first, got, max_header);
         if (offset > size) fail(SER_EFORMAT, "npy header runs past the end of the member");
-        std::vector<unsigned char> head(static_cast<size_t>(offset));
-        if (zip.read_prefix(member, head.data(), head.size(), at) != head.size())
-            fail(SER_EFORMAT, "truncated npy header");
-        NpyHeader h = decode_npy_header(head.data(), head.size(), max_header);
+        std::vector<unsigned char> longer;
+        const unsigned char *head = first;
+        if (offset > got) {
+            longer.resize(static_cast<size_t>(offset));
+            if (zip.read_prefix(member, longer.data(), longer.size(), at) != longer.size())
+                fail(SER_EFORMAT, "truncated npy header");
+            head = longer.data();
+        }
+        NpyHeader h = decode_npy_header(head, size_t(offset), max_header);
         if (h.meta.is_none()) {
             if (!h.meta.shape.empty()) fail(SER_EUNSUPPORTED, "object arrays other than None are not supported");
             uint64_t plen = size - offset;

@@ -173,10 +173,15 @@ uint64_t ZipReader::data_offset(uint64_t index, const std::string &what) {
     const uint64_t start = m.header_offset + 30 + name_len + extra_len;
     if (start > file_size_ || file_size_ - start < m.comp_size)
         fail(SER_EFORMAT, what + "member data runs past the end of the file (truncated?)");
-    std::vector<unsigned char> local_name(static_cast<size_t>(name_len));
-    read_at(local_name.data(), name_len, m.header_offset + 30, what);
-    if (decode_zip_name(local_name.data(), local_name.size(), u16(h + 6)) != m.name)  // as CPython checks
-        fail(SER_EFORMAT, what + "file name in the directory and in the local header differ");
+    unsigned char short_name[256];
+    std::vector<unsigned char> long_name(name_len > sizeof short_name ? size_t(name_len) : 0);
+    unsigned char *local_name = long_name.empty() ? short_name : long_name.data();
+    read_at(local_name, name_len, m.header_offset + 30, what);
+    // An ASCII name decodes to itself in either encoding; others are decoded as CPython checks them.
+    const bool ascii = std::all_of(local_name, local_name + name_len, [](unsigned char c) { return c < 0x80; });
+    const bool same = ascii ? m.name.size() == name_len && std::memcmp(local_name, m.name.data(), name_len) == 0
+                            : decode_zip_name(local_name, size_t(name_len), u16(h + 6)) == m.name;
+    if (!same) fail(SER_EFORMAT, what + "file name in the directory and in the local header differ");
     std::lock_guard<std::mutex> lock(mutex_);
     data_offsets_[index] = start;
     return start;
