@@ -84,7 +84,10 @@ void require_little_endian_host() {
 }  // namespace
 
 std::vector<unsigned char> read_canonical(ser_handle *h, const Entry &e) {
-    return std::move(read_canonical_batch(h, {e}, 0, 1).front());
+    CanonicalBatch batch;
+    batch.read(h, {e}, 0, 1);
+    const CanonicalBytes bytes = batch[0];
+    return std::vector<unsigned char>(bytes.data, bytes.data + bytes.size);
 }
 
 std::vector<std::pair<size_t, size_t>> batches_of(const std::vector<Entry> &entries) {
@@ -99,27 +102,28 @@ std::vector<std::pair<size_t, size_t>> batches_of(const std::vector<Entry> &entr
     return out;
 }
 
-std::vector<std::vector<unsigned char>> read_canonical_batch(ser_handle *h, const std::vector<Entry> &entries,
-                                                             size_t from, size_t to) {
+void CanonicalBatch::read(ser_handle *h, const std::vector<Entry> &entries, size_t from, size_t to) {
     require_little_endian_host();
-    std::vector<std::vector<unsigned char>> out(to - from);
+    offsets_.assign(1, 0);
+    for (size_t i = from; i < to; ++i)
+        offsets_.push_back(offsets_.back() + (entries[i].none() ? 0 : size_t(entries[i].info.nbytes)));
+    if (offsets_.back() > capacity_) arena_.reset(new unsigned char[offsets_.back()]), capacity_ = offsets_.back();
     std::vector<ser_get_request> requests;
     for (size_t i = from; i < to; ++i) {
         const Entry &e = entries[i];
         if (e.none()) continue;
-        std::vector<unsigned char> &buf = out[i - from];
-        buf.resize(e.info.nbytes);
-        requests.push_back({e.key.c_str(), e.info.dtype, e.info.ndim, e.info.shape, buf.data(), buf.size(), 0, 0});
+        unsigned char *buf = arena_.get() + offsets_[i - from];
+        requests.push_back({e.key.c_str(), e.info.dtype, e.info.ndim, e.info.shape, buf, size_t(e.info.nbytes), 0, 0});
     }
     if (!requests.empty()) chainerser::check(ser_get_arrays(h, requests.data(), requests.size()));
-    return out;
 }
 
 void for_each_canonical(ser_handle *h, const std::vector<Entry> &entries,
-                        const std::function<void(const Entry &, const std::vector<unsigned char> &)> &use) {
+                        const std::function<void(const Entry &, CanonicalBytes)> &use) {
+    CanonicalBatch batch;
     for (const auto &[from, to] : batches_of(entries)) {
-        const std::vector<std::vector<unsigned char>> bytes = read_canonical_batch(h, entries, from, to);
-        for (size_t i = from; i < to; ++i) use(entries[i], bytes[i - from]);
+        batch.read(h, entries, from, to);
+        for (size_t i = from; i < to; ++i) use(entries[i], batch[i - from]);
     }
 }
 

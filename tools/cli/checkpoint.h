@@ -3,7 +3,9 @@
 
 #include <chainerser/chainerser.hpp>
 
+#include <cstring>
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -44,13 +46,31 @@ std::vector<unsigned char> read_canonical(ser_handle *h, const Entry &e);
 constexpr uint64_t kMaxBatchBytes = uint64_t(256) << 20;
 std::vector<std::pair<size_t, size_t>> batches_of(const std::vector<Entry> &entries);
 
-// read_canonical() of entries[from, to) in one ser_get_arrays call, decoded on the handle's threads.
-std::vector<std::vector<unsigned char>> read_canonical_batch(ser_handle *h, const std::vector<Entry> &entries,
-                                                             size_t from, size_t to);
+// One entry's canonical bytes inside a CanonicalBatch.
+struct CanonicalBytes {
+    const unsigned char *data;
+    size_t size;
+    bool operator==(const CanonicalBytes &o) const { return size == o.size && (!size || !std::memcmp(data, o.data, size)); }
+};
+
+// read_canonical() of a range of entries in one ser_get_arrays call, decoded on the handle's
+// threads, into one buffer that the next read() reuses: a whole-file read touches fresh memory
+// for its largest batch only, and nothing is zero-filled before the library writes it.
+class CanonicalBatch {
+public:
+    void read(ser_handle *h, const std::vector<Entry> &entries, size_t from, size_t to);
+    // entries[from + i] of the last read().
+    CanonicalBytes operator[](size_t i) const { return {arena_.get() + offsets_[i], offsets_[i + 1] - offsets_[i]}; }
+
+private:
+    std::unique_ptr<unsigned char[]> arena_;
+    size_t capacity_ = 0;
+    std::vector<size_t> offsets_;
+};
 
 // Every entry's canonical bytes, batch by batch, handed to `use` in entry order.
 void for_each_canonical(ser_handle *h, const std::vector<Entry> &entries,
-                        const std::function<void(const Entry &, const std::vector<unsigned char> &)> &use);
+                        const std::function<void(const Entry &, CanonicalBytes)> &use);
 
 // The file's size in bytes, or 0 if it cannot be read.
 unsigned long long file_size(const std::string &path);

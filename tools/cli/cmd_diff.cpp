@@ -52,8 +52,8 @@ bool parse_tolerance(const std::string *text, double &out, std::string &err) {
 }
 
 // Returns "" when equal within tolerance, else what differs.
-std::string compare_values(Side &a, const Entry &ea, const std::vector<unsigned char> &bytes_a, Side &b,
-                           const Entry &eb, const std::vector<unsigned char> &bytes_b, double rtol, double atol) {
+std::string compare_values(Side &a, const Entry &ea, CanonicalBytes bytes_a, Side &b, const Entry &eb,
+                           CanonicalBytes bytes_b, double rtol, double atol) {
     if (bytes_a == bytes_b) return "";
     if (ea.text()) return "values differ";
     std::vector<double> va = element_values(a.handle.get(), ea), vb = element_values(b.handle.get(), eb);
@@ -109,9 +109,10 @@ int cmd_diff(const Args &args) {
             }
         }
         // Both lists have the same sizes entry by entry, so their batches are the same.
+        CanonicalBatch bytes_a, bytes_b;
         for (const auto &[from, to] : batches_of(same_a)) {
-            const auto bytes_a = read_canonical_batch(a.handle.get(), same_a, from, to);
-            const auto bytes_b = read_canonical_batch(b.handle.get(), same_b, from, to);
+            bytes_a.read(a.handle.get(), same_a, from, to);
+            bytes_b.read(b.handle.get(), same_b, from, to);
             for (size_t i = from; i < to; ++i) {
                 std::string what =
                     compare_values(a, same_a[i], bytes_a[i - from], b, same_b[i], bytes_b[i - from], rtol, atol);

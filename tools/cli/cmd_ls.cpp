@@ -47,10 +47,10 @@ std::string with_commas(unsigned long long v) {
 void print_json(ser_handle *h, const std::vector<Entry> &entries) {
     std::vector<std::string> hashes;
     hashes.reserve(entries.size());
-    for_each_canonical(h, entries, [&](const Entry &e, const std::vector<unsigned char> &bytes) {
+    for_each_canonical(h, entries, [&](const Entry &e, CanonicalBytes bytes) {
         if (e.none()) return hashes.push_back("null");
         Sha256 sha;
-        sha.update(bytes.data(), bytes.size());
+        sha.update(bytes.data, bytes.size);
         hashes.push_back(json_string(sha.hex_digest()));
     });
     std::printf("[");

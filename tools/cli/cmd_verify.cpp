@@ -42,7 +42,7 @@ int cmd_verify(const Args &args) {
         uint64_t total = 0;
         for (const Entry &e : entries) total += e.info.nbytes;
         Progress progress("verify", total);
-        for_each_canonical(h.get(), entries, [&](const Entry &e, const std::vector<unsigned char> &) {
+        for_each_canonical(h.get(), entries, [&](const Entry &e, CanonicalBytes) {
             progress.advance(e.info.nbytes);
         });
         std::printf("%s: OK, %zu entries, %llu bytes of data decoded\n", path.c_str(), entries.size(),
