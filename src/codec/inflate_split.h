@@ -1,9 +1,9 @@
 // Inflating a raw deflate stream so that all but its first bytes go straight to their
 // destination: a zip member's npy header to a small scratch, the array into the caller's buffer,
 // with no second copy of the array. libdeflate writes only one contiguous output, so the stream is
-// cut at a block boundary and inflated by two calls: the blocks before the cut as a stream of
-// their own, then the rest behind a stored block that holds the 32 KiB window its
-// back-references may reach (already decoded, it is the caller's own bytes).
+// cut at the first block boundary past the header and inflated by two calls: the blocks before
+// the cut as a stream of their own, then the rest behind a stored block that holds the window its
+// back-references may reach (up to 32 KiB already decoded: the caller's own bytes).
 #pragma once
 
 #include <cstddef>
@@ -18,8 +18,9 @@ constexpr size_t kSplitHeadroom = 5 + 32768 + 3;
 // to out[0, total - skip) and the CRC-32 of all `total` bytes to `crc`. The kSplitHeadroom bytes
 // before `in` are scratch; `in` itself is modified during the call and restored before it returns.
 // False, with `out` in an unspecified state, if the stream is corrupt, does not decode to `total`
-// bytes, or has no block boundary past skip + 32 KiB within its first kMaxSplitHead bytes:
-// callers then inflate it the ordinary way, which also names what is wrong.
+// bytes, has no block boundary past `skip` within its first 16 MiB of output, or refers back
+// from after that boundary into the skipped bytes: callers then inflate it the ordinary way,
+// which also names what is wrong.
 bool inflate_split(unsigned char *in, size_t in_size, uint64_t total, uint64_t skip, unsigned char *out,
                    uint32_t &crc);
 
