@@ -14,6 +14,12 @@
 !>     else is transposed by the library in cache-sized blocks. No scratch copy, no transpose in
 !>     Fortran. get with `offset` reads the block of shape(array) there (ser_get_array_slab_ex).
 !> Rank 0 (scalars) and rank 1 are the same in both orders and need no transposition.
+!> Scalars. put of a scalar writes a 0-d array of its type, as Chainer stores a Python or NumPy
+!> scalar (1000_int64 is a Python int, 0.5_real64 a float, .true. a bool). get into a scalar
+!> variable (integer, real or logical; no offset) follows Chainer's rules for Python scalars:
+!> integers from any integer or bool entry, reals from any integer, bool or float entry, logicals
+!> from bool entries, each 0-d or of one element; an integer too large for the variable's kind is
+!> SER_EMISMATCH. Complex scalars read a 0-d entry of their own dtype.
 !>
 !> Errors. Every procedure takes optional `stat` and `errmsg`, as Fortran's own statements take
 !> stat=/errmsg= (or iostat=/iomsg=): with `stat` present, a failure sets it to the library's
@@ -68,6 +74,7 @@ module chainerser
   integer(c_int32_t), parameter :: MODE_READ = 1, MODE_WRITE = 2
   integer(c_int32_t), parameter :: BYTEORDER_LITTLE = 1, BYTEORDER_BIG = 2
   integer, parameter :: MAX_NDIM = 32
+  integer(c_int32_t), parameter :: DEFAULT_LOGICAL = -1  ! get_scalar's code for a default logical
 
   !> ser_array_info: what a file holds under a key (the uint64 fields are read as int64).
   type, bind(C), public :: ser_array_info
@@ -161,7 +168,8 @@ module chainerser
     generic :: put => put_r32, put_r64, put_c64, put_c128, put_i8, put_i16, put_i32, put_i64, put_b, put_l
     !> call f%get(key, array [, outcome, stat, errmsg, offset]): the stored shape must equal
     !> shape(array); with offset (NumPy's 0-based first indices, one per axis) the block of
-    !> shape(array) there is read instead.
+    !> shape(array) there is read instead. A scalar variable reads with Chainer's scalar rules
+    !> (see the module header).
     generic :: get => get_r32, get_r64, get_c64, get_c128, get_i8, get_i16, get_i32, get_i64, get_b, get_l
     procedure :: get_batch => file_get_batch
     procedure :: view => file_view
@@ -306,6 +314,30 @@ module chainerser
       integer(c_int32_t), value :: dtype, ndim, order
       integer(c_int64_t), intent(in) :: offset(*), count(*)
       integer(c_size_t), value :: bufsize
+      integer(c_int) :: rc
+    end function
+    function c_get_int64(out, outcome, h, key) bind(C, name='ser_get_int64') result(rc)
+      import :: c_ptr, c_char, c_int32_t, c_int64_t, c_int
+      integer(c_int64_t), intent(inout) :: out
+      integer(c_int32_t), intent(out) :: outcome
+      type(c_ptr), value :: h
+      character(kind=c_char), intent(in) :: key(*)
+      integer(c_int) :: rc
+    end function
+    function c_get_float64(out, outcome, h, key) bind(C, name='ser_get_float64') result(rc)
+      import :: c_ptr, c_char, c_int32_t, c_double, c_int
+      real(c_double), intent(inout) :: out
+      integer(c_int32_t), intent(out) :: outcome
+      type(c_ptr), value :: h
+      character(kind=c_char), intent(in) :: key(*)
+      integer(c_int) :: rc
+    end function
+    function c_get_bool(out, outcome, h, key) bind(C, name='ser_get_bool') result(rc)
+      import :: c_ptr, c_char, c_int32_t, c_int
+      integer(c_int), intent(inout) :: out
+      integer(c_int32_t), intent(out) :: outcome
+      type(c_ptr), value :: h
+      character(kind=c_char), intent(in) :: key(*)
       integer(c_int) :: rc
     end function
     function c_get_arrays_ex(h, requests, count, order) bind(C, name='ser_get_arrays_ex') result(rc)
@@ -897,6 +929,100 @@ contains
     s = trim(buf)
   end function
 
+  !> A scalar target (rank 0, no offset) reads with Chainer's rules for Python scalars, as
+  !> serializer(key, value) does: an int (ser_get_int64) from any integer or bool entry, a float
+  !> (ser_get_float64) from any integer, bool or float entry, a bool (ser_get_bool) from a bool
+  !> entry; the entry is 0-d or has one element. An integer that does not fit the target's kind
+  !> is SER_EMISMATCH, and the target is unchanged.
+  logical function scalar_read(a, offset)
+    type(*), intent(in) :: a(..)
+    integer(int64), intent(in), optional :: offset(:)
+    scalar_read = rank(a) == 0 .and. .not. present(offset)
+  end function
+
+  !> Reads the scalar at p, of element type dtype (DEFAULT_LOGICAL for a default logical), with
+  !> Chainer's rule for its Python type (see scalar_read).
+  subroutine get_scalar(self, key, dtype, p, outcome, stat, errmsg)
+    class(ser_file), intent(in) :: self
+    character(*), intent(in) :: key
+    integer(c_int32_t), intent(in) :: dtype
+    type(c_ptr), intent(in) :: p
+    integer, intent(out), optional :: outcome, stat
+    character(*), intent(inout), optional :: errmsg
+    integer(c_int32_t) :: oc
+    integer(c_int) :: rc, b
+    integer(c_int64_t) :: i, hi
+    real(c_double) :: x
+    integer(int8), pointer :: i8
+    integer(int16), pointer :: i16
+    integer(int32), pointer :: i32
+    integer(int64), pointer :: i64
+    real(real32), pointer :: r32
+    real(real64), pointer :: r64
+    logical(c_bool), pointer :: cb
+    logical, pointer :: l
+    oc = SER_SKIP_MISSING
+    b = 0
+    i = 0
+    x = 0
+    select case (dtype)
+    case (SER_FLOAT32, SER_FLOAT64)
+      rc = c_get_float64(x, oc, self%h, cstr(key))
+    case (SER_BOOL, DEFAULT_LOGICAL)
+      rc = c_get_bool(b, oc, self%h, cstr(key))
+    case default
+      rc = c_get_int64(i, oc, self%h, cstr(key))
+    end select
+    hi = huge(0_int64)
+    if (dtype == SER_INT8) hi = huge(0_int8)
+    if (dtype == SER_INT16) hi = huge(0_int16)
+    if (dtype == SER_INT32) hi = huge(0_int32)
+    if (rc == SER_OK .and. oc == SER_LOADED .and. (i > hi .or. i < -hi - 1)) then
+      if (present(outcome)) outcome = SER_SKIP_MISSING
+      call report_local(SER_EMISMATCH, "key '" // key // "': the value " // i64toa(i) // &
+                        ' does not fit the integer (of at most ' // i64toa(hi) // ')', stat, errmsg)
+      return
+    end if
+    if (rc == SER_OK .and. oc == SER_LOADED) then
+      select case (dtype)
+      case (SER_INT8)
+        call c_f_pointer(p, i8)
+        i8 = int(i, int8)
+      case (SER_INT16)
+        call c_f_pointer(p, i16)
+        i16 = int(i, int16)
+      case (SER_INT32)
+        call c_f_pointer(p, i32)
+        i32 = int(i, int32)
+      case (SER_INT64)
+        call c_f_pointer(p, i64)
+        i64 = i
+      case (SER_FLOAT32)
+        call c_f_pointer(p, r32)
+        r32 = real(x, real32)
+      case (SER_FLOAT64)
+        call c_f_pointer(p, r64)
+        r64 = x
+      case (SER_BOOL)
+        call c_f_pointer(p, cb)
+        cb = logical(b /= 0, c_bool)
+      case (DEFAULT_LOGICAL)
+        call c_f_pointer(p, l)
+        l = b /= 0
+      end select
+    end if
+    if (present(outcome)) outcome = oc
+    call report(rc, stat, errmsg)
+  end subroutine
+
+  pure function i64toa(i) result(s)
+    integer(int64), intent(in) :: i
+    character(:), allocatable :: s
+    character(24) :: buf
+    write (buf, '(i0)') i
+    s = trim(buf)
+  end function
+
   subroutine get_r32(self, key, a, outcome, stat, errmsg, offset)
     class(ser_file), intent(in) :: self
     character(*), intent(in) :: key
@@ -904,6 +1030,10 @@ contains
     integer, intent(out), optional :: outcome, stat
     character(*), intent(inout), optional :: errmsg
     integer(int64), intent(in), optional :: offset(:)
+    if (scalar_read(a, offset)) then
+      call get_scalar(self, key, SER_FLOAT32, c_loc(a), outcome, stat, errmsg)
+      return
+    end if
     call get_any(self, key, SER_FLOAT32, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), outcome, stat, errmsg, offset)
   end subroutine
 
@@ -914,6 +1044,10 @@ contains
     integer, intent(out), optional :: outcome, stat
     character(*), intent(inout), optional :: errmsg
     integer(int64), intent(in), optional :: offset(:)
+    if (scalar_read(a, offset)) then
+      call get_scalar(self, key, SER_FLOAT64, c_loc(a), outcome, stat, errmsg)
+      return
+    end if
     call get_any(self, key, SER_FLOAT64, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), outcome, stat, errmsg, offset)
   end subroutine
 
@@ -944,6 +1078,10 @@ contains
     integer, intent(out), optional :: outcome, stat
     character(*), intent(inout), optional :: errmsg
     integer(int64), intent(in), optional :: offset(:)
+    if (scalar_read(a, offset)) then
+      call get_scalar(self, key, SER_INT8, c_loc(a), outcome, stat, errmsg)
+      return
+    end if
     call get_any(self, key, SER_INT8, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), outcome, stat, errmsg, offset)
   end subroutine
 
@@ -956,6 +1094,10 @@ contains
     character(*), intent(inout), optional :: errmsg
     integer(int64), intent(in), optional :: offset(:)
     integer(c_int32_t), intent(in), optional :: dtype
+    if (scalar_read(a, offset) .and. int16_dtype(dtype) == SER_INT16) then
+      call get_scalar(self, key, SER_INT16, c_loc(a), outcome, stat, errmsg)
+      return
+    end if
     call get_any(self, key, int16_dtype(dtype), shape(a, int64), storage_size(a, int64) / 8, c_loc(a), outcome, stat, &
                  errmsg, offset)
   end subroutine
@@ -967,6 +1109,10 @@ contains
     integer, intent(out), optional :: outcome, stat
     character(*), intent(inout), optional :: errmsg
     integer(int64), intent(in), optional :: offset(:)
+    if (scalar_read(a, offset)) then
+      call get_scalar(self, key, SER_INT32, c_loc(a), outcome, stat, errmsg)
+      return
+    end if
     call get_any(self, key, SER_INT32, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), outcome, stat, errmsg, offset)
   end subroutine
 
@@ -977,6 +1123,10 @@ contains
     integer, intent(out), optional :: outcome, stat
     character(*), intent(inout), optional :: errmsg
     integer(int64), intent(in), optional :: offset(:)
+    if (scalar_read(a, offset)) then
+      call get_scalar(self, key, SER_INT64, c_loc(a), outcome, stat, errmsg)
+      return
+    end if
     call get_any(self, key, SER_INT64, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), outcome, stat, errmsg, offset)
   end subroutine
 
@@ -987,6 +1137,10 @@ contains
     integer, intent(out), optional :: outcome, stat
     character(*), intent(inout), optional :: errmsg
     integer(int64), intent(in), optional :: offset(:)
+    if (scalar_read(a, offset)) then
+      call get_scalar(self, key, SER_BOOL, c_loc(a), outcome, stat, errmsg)
+      return
+    end if
     call get_any(self, key, SER_BOOL, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), outcome, stat, errmsg, offset)
   end subroutine
 
@@ -1001,6 +1155,10 @@ contains
     logical, pointer :: flat(:)
     logical(c_bool), allocatable, target :: bytes(:)
     integer :: oc
+    if (scalar_read(a, offset)) then
+      call get_scalar(self, key, DEFAULT_LOGICAL, c_loc(a), outcome, stat, errmsg)
+      return
+    end if
     allocate (bytes(max(1, size(a))))
     call get_any(self, key, SER_BOOL, shape(a, int64), 1_int64, c_loc(bytes), oc, stat, errmsg, offset)
     if (oc == SER_LOADED) then

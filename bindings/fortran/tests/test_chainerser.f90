@@ -62,6 +62,8 @@ program test_chainerser
   call float16_matches_numpy('h5')
   call strings_match_numpy('npz')
   call strings_match_numpy('h5')
+  call scalars_match_numpy('npz')
+  call scalars_match_numpy('h5')
 
   if (failures > 0) then
     write (error_unit, '(i0, a)') failures, ' check(s) failed'
@@ -804,6 +806,121 @@ contains
     call f%close(st, msg)
     call must(st, msg, 'close ' // path)
     call check(run_python('fortran_strings.py', 'check ' // fmt // ' ' // path) == 0, fmt // ': fortran_strings.py check')
+  end subroutine
+
+  !> Scalars (bindings/python_checks/fortran_scalars.py): put writes 0-d arrays as Chainer saves
+  !> Python and NumPy scalars, get into a scalar variable follows Chainer's scalar rules.
+  subroutine scalars_match_numpy(fmt)
+    character(*), intent(in) :: fmt
+    type(ser_file) :: f
+    character(:), allocatable :: path
+    character(len=1024) :: msg
+    integer(int8) :: i8
+    integer(int16) :: i16
+    integer(int32) :: i32
+    integer(int64) :: i64
+    real(real32) :: r32
+    real(real64) :: r64
+    complex(real32) :: c8
+    complex(real64) :: c16
+    logical :: l
+    logical(c_bool) :: cb
+    integer :: st, oc
+
+    path = work // '/numpy_scalars.' // fmt
+    call check(run_python('fortran_scalars.py', 'write ' // fmt // ' ' // path) == 0, fmt // ': fortran_scalars.py write')
+    call open_as(f, fmt, path, .false.)
+    ! A Python int reads into every integer kind it fits, and into reals (Chainer's float rule).
+    call f%get('py_int', i64, oc)
+    call check(oc == SER_LOADED .and. i64 == 1000, fmt // ': Python int as int64')
+    call f%get('py_int', i32)
+    call f%get('py_int', i16)
+    call check(i32 == 1000 .and. i16 == 1000, fmt // ': Python int as int32 and int16')
+    call f%get('py_int', r64)
+    call f%get('py_int', r32)
+    call check(r64 == 1000 .and. r32 == 1000, fmt // ': Python int as real64 and real32')
+    i8 = 5
+    call f%get('py_int', i8, stat=st, errmsg=msg)
+    call check(st == SER_EMISMATCH .and. i8 == 5 .and. index(msg, "'py_int'") > 0 .and. index(msg, '1000') > 0, &
+               fmt // ': 1000 does not fit int8: ' // trim(msg))
+    call f%get('py_float', r64)
+    call f%get('py_float', r32)
+    call check(r64 == 0.1_real64 .and. r32 == real(0.1_real64, real32), fmt // ': Python float as real64 and real32')
+    call f%get('py_float', i64, stat=st, errmsg=msg)
+    call check(st == SER_EMISMATCH .and. index(msg, 'py_float') > 0, fmt // ': float as int: ' // trim(msg))
+    call f%get('py_bool', l)
+    call f%get('false', cb)
+    call check(l .and. .not. cb, fmt // ': Python bools as logical and logical(c_bool)')
+    call f%get('py_bool', i64)
+    call f%get('py_bool', r64)
+    call check(i64 == 1 .and. r64 == 1, fmt // ': a bool is an int and a float (Chainer rules)')
+    call f%get('py_int', l, stat=st, errmsg=msg)
+    call check(st == SER_EMISMATCH .and. index(msg, 'py_int') > 0, fmt // ': int as logical: ' // trim(msg))
+    call f%get('np_int32', i64)
+    call f%get('np_int32', i8)
+    call check(i64 == -7 .and. i8 == -7, fmt // ': numpy int32 scalar as int64 and int8')
+    call f%get('np_float32', r64)
+    call check(r64 == 2.5_real64, fmt // ': numpy float32 scalar as real64')
+    call f%get('u8', i16)
+    call check(i16 == 200, fmt // ': uint8 200 as int16')
+    call f%get('u8', i8, stat=st, errmsg=msg)
+    call check(st == SER_EMISMATCH, fmt // ': uint8 200 does not fit int8: ' // trim(msg))
+    i32 = 9
+    call f%get('big', i32, stat=st, errmsg=msg)
+    call check(st == SER_EMISMATCH .and. i32 == 9 .and. index(msg, '1099511627776') > 0, &
+               fmt // ': 2**40 does not fit int32: ' // trim(msg))
+    call f%get('big', i64)
+    call check(i64 == 2_int64**40, fmt // ': 2**40 as int64')
+    call f%get('uint_big', i64, stat=st, errmsg=msg)
+    call check(st == SER_EMISMATCH .and. index(msg, 'uint_big') > 0, fmt // ': 2**63 + 5 as int64: ' // trim(msg))
+    call f%get('one_element', i32)
+    call f%get('one_element_f', r32)
+    call check(i32 == -5 .and. r32 == 0.25, fmt // ': one-element arrays read as scalars')
+    call f%get('c', c16)
+    call f%get('c8', c8)
+    call check(c16 == (1.5_real64, -2.0_real64) .and. c8 == (0.5, 0.25), fmt // ': complex scalars')
+    call f%get('vector', i64, stat=st, errmsg=msg)
+    call check(st == SER_EMISMATCH .and. index(msg, 'vector') > 0, fmt // ': a (3,) array is no scalar: ' // trim(msg))
+    call f%get('nothing', i64, oc, stat=st, errmsg=msg)
+    call check(st == SER_ENOTFOUND .and. index(msg, 'nothing') > 0, fmt // ': missing scalar: ' // trim(msg))
+    call f%close()
+    ! Not strict: a missing scalar keeps its value.
+    call open_with_options(f, fmt, path)
+    i64 = 42
+    call f%get('nothing', i64, oc)
+    call check(oc == SER_SKIP_MISSING .and. i64 == 42, fmt // ': missing scalar skipped when not strict')
+    call f%close()
+
+    path = work // '/fortran_scalars.' // fmt
+    call open_as(f, fmt, path, .true.)
+    call f%put('py_int', 1000_int64)
+    call f%put('py_float', 0.1_real64)
+    call f%put('py_bool', .true.)
+    call f%put('c_bool', logical(.false., c_bool))
+    call f%put('i8', -3_int8)
+    call f%put('i16', 300_int16)
+    call f%put('i32', -7_int32)
+    call f%put('r32', 2.5_real32)
+    call f%put('r32_third', 1.0_real32 / 3)
+    call f%put('c', (1.5_real64, -2.0_real64))
+    call f%put('c8', (0.5_real32, 0.25_real32))
+    call f%close(st, msg)
+    call must(st, msg, 'close ' // path)
+    call check(run_python('fortran_scalars.py', 'check ' // fmt // ' ' // path) == 0, fmt // ': fortran_scalars.py check')
+  end subroutine
+
+  !> Opens path (fmt) for reading with strict = 0.
+  subroutine open_with_options(f, fmt, path)
+    type(ser_file), intent(out) :: f
+    character(*), intent(in) :: fmt, path
+    type(ser_options) :: o
+    o = ser_default_options()
+    o%strict = 0
+    if (fmt == 'npz') then
+      call ser_open_npz(f, path, options=o)
+    else
+      call ser_open_h5(f, path, options=o)
+    end if
   end subroutine
 
   !> Opens path as fmt ('npz' or 'h5'): a new file to write with create, else one to read.
