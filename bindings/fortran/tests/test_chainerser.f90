@@ -64,6 +64,8 @@ program test_chainerser
   call strings_match_numpy('h5')
   call scalars_match_numpy('npz')
   call scalars_match_numpy('h5')
+  call blocks_match_numpy('npz')
+  call blocks_match_numpy('h5')
 
   if (failures > 0) then
     write (error_unit, '(i0, a)') failures, ' check(s) failed'
@@ -907,6 +909,107 @@ contains
     call f%close(st, msg)
     call must(st, msg, 'close ' // path)
     call check(run_python('fortran_scalars.py', 'check ' // fmt // ' ' // path) == 0, fmt // ': fortran_scalars.py check')
+  end subroutine
+
+  !> Blocks (get with offset=: ser_get_array_slab_ex, an HDF5 hyperslab in an HDF5 file) of every
+  !> rank 0-4, element type and stored order, checked byte for byte against NumPy/h5py slicing
+  !> (python_checks/order_bytes.py dump, column-major), and against the Fortran section: NumPy's
+  !> a[o1:o1+n1, ...] is A(o1+1:o1+n1, ...). The large arrays the binding writes are chunked
+  !> and deflated (HDF5) or deflated (NPZ), so the blocks cross chunk boundaries.
+  subroutine blocks_match_numpy(fmt)
+    character(*), intent(in) :: fmt
+    type(ser_file) :: f
+    character(:), allocatable :: path, big
+    real(real32) :: r3(1, 3, 3), r3c(2, 2, 2), r2(2, 2), empty(0, 2), big2(300, 50), b2(101, 20)
+    real(real64) :: d2(2, 2), big3(20, 30, 9), b3(11, 20, 5)
+    integer(int16) :: i4(1, 2, 1, 2), h2(2, 2)
+    integer(int32) :: scalar, big4(12, 10, 8, 9), b4(4, 8, 3, 5)
+    integer(int64) :: big1(5000), b1(700), none(0)
+    logical(c_bool) :: m2(2, 3)
+    complex(real32) :: c2(3, 1)
+    integer :: i, j, k, l
+
+    path = work // '/numpy_blocks.' // fmt
+    call check(run_python('order_bytes.py', 'make ' // path) == 0, fmt // ': order_bytes.py make')
+    call open_as(f, fmt, path, .false.)
+    call f%get('f32', r3, offset=[1_int64, 0_int64, 1_int64])
+    call expect_block(path, 'f32[1:2,0:3,1:4]', transfer(r3, [0_int8]), fmt // ': f32 rank 3')
+    call f%get('f32c', r3c, offset=[0_int64, 1_int64, 2_int64])
+    call expect_block(path, 'f32c[0:2,1:3,2:4]', transfer(r3c, [0_int8]), fmt // ': f32c rank 3, C order')
+    call f%get('f64be', d2, offset=[1_int64, 0_int64])
+    call expect_block(path, 'f64be[1:3,0:2]', transfer(d2, [0_int8]), fmt // ': f64be big-endian')
+    call f%get('i16', i4, offset=[1_int64, 0_int64, 1_int64, 0_int64])
+    call expect_block(path, 'i16[1:2,0:2,1:2,0:2]', transfer(i4, [0_int8]), fmt // ': i16 rank 4')
+    call f%get('mask', m2, offset=[1_int64, 1_int64])
+    call expect_block(path, 'mask[1:3,1:4]', transfer(m2, [0_int8]), fmt // ': mask bool')
+    call f%get('c64', c2, offset=[0_int64, 1_int64])
+    call expect_block(path, 'c64[0:3,1:2]', transfer(c2, [0_int8]), fmt // ': c64 complex')
+    call f%get('f16', h2, offset=[0_int64, 1_int64], dtype=SER_FLOAT16)
+    call expect_block(path, 'f16[0:2,1:3]', transfer(h2, [0_int8]), fmt // ': f16 bits')
+    call f%get('f32', r2, offset=[0_int64, 2_int64, 0_int64], stat=i)
+    call check(i == SER_EINVAL, fmt // ': a block of another rank')
+    call f%get('empty', empty, offset=[0_int64, 1_int64])
+    call expect_block(path, 'empty[0:0,1:3]', transfer(empty, [0_int8]), fmt // ': empty block')
+    call f%get('scalar', scalar, offset=none)
+    call expect_block(path, 'scalar', transfer(scalar, [0_int8]), fmt // ': rank 0 block')
+    call f%close()
+
+    do concurrent(i=1:20, j=1:30, k=1:9)
+      big3(i, j, k) = 1000 * i + 10 * j + k + 0.25_real64
+    end do
+    do concurrent(i=1:12, j=1:10, k=1:8, l=1:9)
+      big4(i, j, k, l) = 1000 * i + 100 * j + 10 * k + l
+    end do
+    do concurrent(i=1:300, j=1:50)
+      big2(i, j) = real(i, real32) - real(j, real32) / 64
+    end do
+    big1 = [(3_int64 * i - 7000, i=1, 5000)]
+    big = work // '/fortran_blocks.' // fmt
+    call open_as(f, fmt, big, .true.)
+    call f%put('big1', big1)
+    call f%put('big2', big2)
+    call f%put('big3', big3)
+    call f%put('big4', big4)
+    call f%close()
+    call open_as(f, fmt, big, .false.)
+    call f%get('big1', b1, offset=[1234_int64])
+    call check(all(b1 == big1(1235:1934)), fmt // ': big1 block is the section')
+    call expect_block(big, 'big1[1234:1934]', transfer(b1, [0_int8]), fmt // ': big1 rank 1')
+    call f%get('big2', b2, offset=[17_int64, 3_int64])
+    call check(all(b2 == big2(18:118, 4:23)), fmt // ': big2 block is the section')
+    call expect_block(big, 'big2[17:118,3:23]', transfer(b2, [0_int8]), fmt // ': big2 rank 2')
+    call f%get('big3', b3, offset=[3_int64, 7_int64, 2_int64])
+    call check(all(b3 == big3(4:14, 8:27, 3:7)), fmt // ': big3 block is the section')
+    call expect_block(big, 'big3[3:14,7:27,2:7]', transfer(b3, [0_int8]), fmt // ': big3 rank 3')
+    call f%get('big4', b4, offset=[5_int64, 1_int64, 3_int64, 2_int64])
+    call check(all(b4 == big4(6:9, 2:9, 4:6, 3:7)), fmt // ': big4 block is the section')
+    call expect_block(big, 'big4[5:9,1:9,3:6,2:7]', transfer(b4, [0_int8]), fmt // ': big4 rank 4')
+    call f%get('big4', b4, offset=[9_int64, 1_int64, 3_int64, 2_int64], stat=i)
+    call check(i == SER_EINVAL, fmt // ': a block past the end')
+    call f%close()
+  end subroutine
+
+  !> Checks bytes (a block read column-major) against order_bytes.py's hex of spec in path.
+  subroutine expect_block(path, spec, bytes, what)
+    character(*), intent(in) :: path, spec, what
+    integer(int8), intent(in) :: bytes(:)
+    character(*), parameter :: digits = '0123456789abcdef'
+    character(:), allocatable :: out, hex
+    character(len=65536) :: line
+    integer :: unit, ios, i, b
+    out = work // '/block.txt'
+    call check(run_python('order_bytes.py', 'dump ' // path // " F '" // spec // "' > " // out) == 0, &
+               what // ': order_bytes.py dump')
+    open (newunit=unit, file=out, status='old', action='read')
+    line = ''
+    read (unit, '(a)', iostat=ios) line
+    close (unit)
+    allocate (character(2 * size(bytes)) :: hex)
+    do i = 1, size(bytes)
+      b = iand(int(bytes(i)), 255)
+      hex(2 * i - 1:2 * i) = digits(b / 16 + 1:b / 16 + 1) // digits(mod(b, 16) + 1:mod(b, 16) + 1)
+    end do
+    call check(ios == 0 .and. trim(line) == hex, what // ': ' // spec // ' is what NumPy/h5py slice')
   end subroutine
 
   !> Opens path (fmt) for reading with strict = 0.
