@@ -36,8 +36,9 @@
 !> put_bytes/get_bytes (a Python bytes value). Open options: pass `options` (start from
 !> ser_default_options(), the library's defaults), and `key_path` / `ignore_names` for the
 !> reading prefix and skipped keys. Batched reads: a ser_batch collects arrays (`add`, which
-!> keeps their addresses: pass whole TARGET arrays that live until the read), read at once on the
-!> library's worker threads by `get_batch`. Also: `info` (the stored dtype, byte order, memory
+!> keeps their addresses: pass whole TARGET arrays that live until the read; `add_strings` and
+!> `add_byte_strings` for string arrays), read at once on the library's worker threads by
+!> `get_batch`. get, get_strings and get_byte_strings with `offset` read a block. Also: `info` (the stored dtype, byte order, memory
 !> order and shape), `copy_entry` / `copy_all` (to another writer, e.g. NPZ to HDF5),
 !> ser_version_string() / ser_version_number(), and ser_h5_lock() / ser_h5_unlock() for programs
 !> that call HDF5 themselves.
@@ -137,6 +138,11 @@ module chainerser
     type(c_ptr) :: buf = c_null_ptr
     integer(c_size_t) :: bufsize = 0
     integer :: status = SER_OK, outcome = SER_SKIP_MISSING
+    ! A string array (add_strings, add_byte_strings): its address, length and size; get_batch
+    ! reads it into units, width code points or bytes an element, then decodes it.
+    type(c_ptr) :: text = c_null_ptr
+    integer :: text_len = 0, text_count = 0, width = -1
+    integer(c_int32_t), allocatable :: units(:)
   end type
 
   !> Many reads done at once by ser_file%get_batch (ser_get_arrays_ex, on the library's workers).
@@ -148,6 +154,10 @@ module chainerser
     !> call batch%add(key, array): queues a read of key into array (a whole TARGET array that
     !> lives until get_batch; default logical is not supported, use logical(c_bool)).
     generic :: add => add_r32, add_r64, add_c64, add_c128, add_i8, add_i16, add_i32, add_i64, add_b
+    !> call batch%add_strings(key, a) / add_byte_strings(key, a): a `<U n` / `|S n` read into a
+    !> character(*) TARGET array of the stored shape, decoded as get_strings does.
+    procedure :: add_strings => batch_add_strings
+    procedure :: add_byte_strings => batch_add_byte_strings
     procedure :: size => batch_size
     procedure :: status => batch_status
     procedure :: outcome => batch_outcome
@@ -178,7 +188,8 @@ module chainerser
     procedure :: get_string => file_get_string
     !> call f%put_strings(key, a [, stat, errmsg]): character(*) a of any rank as `<U n`;
     !> put_byte_strings as `|S n`; get_strings / get_byte_strings into a character(*) array of
-    !> the stored shape (size its length from info: itemsize bytes per element always fit).
+    !> the stored shape (size its length from info: itemsize bytes per element always fit), or
+    !> with offset (as get) its block of shape(a) there.
     procedure :: put_strings => file_put_strings
     procedure :: put_byte_strings => file_put_byte_strings
     procedure :: get_strings => file_get_strings
@@ -1254,27 +1265,31 @@ contains
   !> one (shape_of), as get. Each element is UTF-8 encoded without its trailing NULs (NumPy's
   !> value) and blank-padded; one longer than len(a) is SER_EBUFSIZE, and a is then unchanged
   !> (len(a) >= info%itemsize always fits: UTF-8 takes at most 4 bytes per code point). Other
-  !> dtypes are SER_EMISMATCH. a changes only when outcome is SER_LOADED.
-  subroutine file_get_strings(self, key, a, outcome, stat, errmsg)
+  !> dtypes are SER_EMISMATCH. a changes only when outcome is SER_LOADED. With offset (NumPy's
+  !> 0-based first indices, one per axis) the block of shape(a) there is read instead, as get
+  !> reads one (an HDF5 hyperslab in an HDF5 file).
+  subroutine file_get_strings(self, key, a, outcome, stat, errmsg, offset)
     class(ser_file), intent(in) :: self
     character(*), intent(in) :: key
     character(*), intent(inout), target, contiguous :: a(..)
     integer, intent(out), optional :: outcome, stat
     character(*), intent(inout), optional :: errmsg
-    call get_text(self, key, SER_UNICODE, a, shape(a, int64), outcome, stat, errmsg)
+    integer(int64), intent(in), optional :: offset(:)
+    call get_text(self, key, SER_UNICODE, a, shape(a, int64), outcome, stat, errmsg, offset)
   end subroutine
 
   !> Reads a `|S n` array into a as get_strings does, bytes unchanged (trailing NULs removed).
-  subroutine file_get_byte_strings(self, key, a, outcome, stat, errmsg)
+  subroutine file_get_byte_strings(self, key, a, outcome, stat, errmsg, offset)
     class(ser_file), intent(in) :: self
     character(*), intent(in) :: key
     character(*), intent(inout), target, contiguous :: a(..)
     integer, intent(out), optional :: outcome, stat
     character(*), intent(inout), optional :: errmsg
-    call get_text(self, key, SER_BYTES, a, shape(a, int64), outcome, stat, errmsg)
+    integer(int64), intent(in), optional :: offset(:)
+    call get_text(self, key, SER_BYTES, a, shape(a, int64), outcome, stat, errmsg, offset)
   end subroutine
 
-  subroutine get_text(self, key, dtype, a, shp, outcome, stat, errmsg)
+  subroutine get_text(self, key, dtype, a, shp, outcome, stat, errmsg, offset)
     class(ser_file), intent(in) :: self
     character(*), intent(in) :: key
     integer(c_int32_t), intent(in) :: dtype
@@ -1282,30 +1297,51 @@ contains
     integer(int64), intent(in) :: shp(:)
     integer, intent(out), optional :: outcome, stat
     character(*), intent(inout), optional :: errmsg
+    integer(int64), intent(in), optional :: offset(:)
     character(len(a)), pointer :: flat(:)
-    character(len(a)), allocatable :: values(:)
-    character(:), allocatable :: element
+    character(:), allocatable :: msg
     integer(c_int32_t), allocatable, target :: units(:)
-    integer :: i, width
+    integer :: width
     integer(c_int32_t) :: oc
-    logical :: ok
-    call read_units(self, key, dtype, shp, units, width, oc, stat, errmsg)
+    integer(c_int) :: rc
+    call read_units(self, key, dtype, shp, units, width, oc, stat, errmsg, offset)
     if (present(outcome)) outcome = oc
     if (oc /= SER_LOADED .or. width < 0) return
     call flat_view(a, flat)
+    call unpack_text(units, dtype, width, key, flat, rc, msg)
+    if (rc == SER_OK) return
+    call report_local(rc, msg, stat, errmsg)
+    if (present(outcome)) outcome = SER_SKIP_MISSING
+  end subroutine
+
+  !> Sets flat to the elements of units (see text_element), all of them or, on a failure, none:
+  !> rc is SER_OK, or SER_EFORMAT / SER_EBUFSIZE with msg naming key and the element.
+  subroutine unpack_text(units, dtype, width, key, flat, rc, msg)
+    integer(c_int32_t), intent(in), target :: units(:)
+    integer(c_int32_t), intent(in) :: dtype
+    integer, intent(in) :: width
+    character(*), intent(in) :: key
+    character(*), intent(inout) :: flat(:)
+    integer(c_int), intent(out) :: rc
+    character(:), allocatable, intent(out) :: msg
+    character(len(flat)), allocatable :: values(:)
+    character(:), allocatable :: element
+    integer :: i
+    logical :: ok
+    rc = SER_OK
+    msg = ''
     allocate (values(size(flat)))
     do i = 1, size(flat)
       call text_element(units, dtype, width, i, element, ok)
       if (.not. ok) then
-        call report_local(SER_EFORMAT, "key '" // key // "': element " // itoa(i) // ' holds a code point that is not a ' // &
-                          'Unicode scalar value', stat, errmsg)
-        if (present(outcome)) outcome = SER_SKIP_MISSING
+        rc = SER_EFORMAT
+        msg = "key '" // key // "': element " // itoa(i) // ' holds a code point that is not a Unicode scalar value'
         return
       end if
-      if (len(element) > len(a)) then
-        call report_local(SER_EBUFSIZE, "key '" // key // "': element " // itoa(i) // ' needs ' // itoa(len(element)) // &
-                          ' characters, the array has ' // itoa(len(a)), stat, errmsg)
-        if (present(outcome)) outcome = SER_SKIP_MISSING
+      if (len(element) > len(flat)) then
+        rc = SER_EBUFSIZE
+        msg = "key '" // key // "': element " // itoa(i) // ' needs ' // itoa(len(element)) // &
+              ' characters, the array has ' // itoa(len(flat))
         return
       end if
       values(i) = element
@@ -1313,10 +1349,11 @@ contains
     flat = values
   end subroutine
 
-  !> Reads key as dtype (SER_UNICODE or SER_BYTES) with shape shp, column-major, into units
-  !> (whole 4-byte words, the bytes of |S n packed in them); width is the stored element size in
-  !> units of the dtype (code points or bytes), -1 after a failure.
-  subroutine read_units(self, key, dtype, shp, units, width, oc, stat, errmsg)
+  !> Reads key as dtype (SER_UNICODE or SER_BYTES) with shape shp (with offset: its block of
+  !> extents shp there), column-major, into units (whole 4-byte words, the bytes of |S n packed
+  !> in them); width is the stored element size in units of the dtype (code points or bytes), -1
+  !> after a failure.
+  subroutine read_units(self, key, dtype, shp, units, width, oc, stat, errmsg, offset)
     class(ser_file), intent(in) :: self
     character(*), intent(in) :: key
     integer(c_int32_t), intent(in) :: dtype
@@ -1326,14 +1363,29 @@ contains
     integer(c_int32_t), intent(out) :: oc
     integer, intent(out), optional :: stat
     character(*), intent(inout), optional :: errmsg
+    integer(int64), intent(in), optional :: offset(:)
     type(ser_array_info) :: info
     integer(c_int) :: rc
+    integer(int64) :: nbytes
     width = -1
     oc = SER_SKIP_MISSING
+    if (present(offset)) then
+      if (size(offset) /= size(shp)) then
+        call report_local(SER_EINVAL, "key '" // key // "': offset has " // itoa(size(offset)) // &
+                          " values, the array " // itoa(size(shp)) // " dimensions", stat, errmsg)
+        return
+      end if
+    end if
     rc = c_get_info(info, self%h, cstr(key))
-    allocate (units(max(1_int64, (info%nbytes + 3) / 4)))
-    if (rc == SER_OK) rc = c_get_array_ex(oc, self%h, cstr(key), dtype, size(shp), shp, SER_ORDER_F, c_loc(units), &
-                                          int(info%nbytes, c_size_t))
+    nbytes = info%nbytes
+    if (present(offset)) nbytes = product(shp) * info%itemsize
+    allocate (units(max(1_int64, (nbytes + 3) / 4)))
+    if (rc == SER_OK .and. present(offset)) then
+      rc = c_get_array_slab_ex(oc, self%h, cstr(key), dtype, size(shp), offset, shp, SER_ORDER_F, c_loc(units), &
+                               int(nbytes, c_size_t))
+    else if (rc == SER_OK) then
+      rc = c_get_array_ex(oc, self%h, cstr(key), dtype, size(shp), shp, SER_ORDER_F, c_loc(units), int(nbytes, c_size_t))
+    end if
     call report(rc, stat, errmsg)
     if (rc /= SER_OK) oc = SER_SKIP_MISSING
     if (rc == SER_OK) width = int(info%itemsize / merge(4, 1, dtype == SER_UNICODE))
@@ -1666,6 +1718,32 @@ contains
     call batch_add(self, key, SER_BOOL, shape(a, int64), storage_size(a, int64) / 8, c_loc(a))
   end subroutine
 
+  subroutine batch_add_strings(self, key, a)
+    class(ser_batch), intent(inout) :: self
+    character(*), intent(in) :: key
+    character(*), intent(inout), target, contiguous :: a(..)
+    call batch_add_text(self, key, SER_UNICODE, a)
+  end subroutine
+
+  subroutine batch_add_byte_strings(self, key, a)
+    class(ser_batch), intent(inout) :: self
+    character(*), intent(in) :: key
+    character(*), intent(inout), target, contiguous :: a(..)
+    call batch_add_text(self, key, SER_BYTES, a)
+  end subroutine
+
+  !> Queues a string array: its buffer is sized from the stored itemsize when get_batch runs.
+  subroutine batch_add_text(self, key, dtype, a)
+    class(ser_batch), intent(inout) :: self
+    character(*), intent(in) :: key
+    integer(c_int32_t), intent(in) :: dtype
+    character(*), intent(inout), target, contiguous :: a(..)
+    call batch_add(self, key, dtype, shape(a, int64), 0_int64, c_null_ptr)
+    self%entries(self%n)%text = c_loc(a)
+    self%entries(self%n)%text_len = len(a)
+    self%entries(self%n)%text_count = size(a)
+  end subroutine
+
   !> Number of reads queued.
   integer function batch_size(self)
     class(ser_batch), intent(in) :: self
@@ -1702,18 +1780,69 @@ contains
     type(get_request), allocatable :: requests(:)
     integer(c_int) :: rc
     integer :: i
+    character(:), allocatable :: msg, local_msg
+    integer(c_int) :: local
+    integer :: first_local
     allocate (requests(max(1, batch%n)))
     do i = 1, batch%n
       associate (e => batch%entries(i))
+        if (c_associated(e%text)) call stage_text(self, e)
         requests(i) = get_request(c_loc(e%key), e%dtype, e%ndim, c_loc(e%shape), e%buf, e%bufsize, 0, 0)
       end associate
     end do
     rc = c_get_arrays_ex(self%h, requests, int(batch%n, c_size_t), SER_ORDER_F)
+    first_local = 0
+    local_msg = ''
     do i = 1, batch%n
-      batch%entries(i)%status = int(requests(i)%status)
-      batch%entries(i)%outcome = int(requests(i)%outcome)
+      associate (e => batch%entries(i))
+        e%status = int(requests(i)%status)
+        e%outcome = int(requests(i)%outcome)
+        if (.not. c_associated(e%text) .or. e%status /= SER_OK .or. e%outcome /= SER_LOADED) cycle
+        call unstage_text(e, local, msg)
+        if (local == SER_OK) cycle
+        e%status = local
+        e%outcome = SER_SKIP_MISSING
+        if (first_local == 0) then
+          first_local = i
+          local_msg = msg
+        end if
+      end associate
     end do
-    call report(rc, stat, errmsg)
+    ! The call reports the first failed read in array order: the library's, or a decoding one.
+    if (first_local > 0 .and. all(batch%entries(1:first_local - 1)%status == SER_OK)) then
+      call report_local(int(batch%entries(first_local)%status, c_int), local_msg, stat, errmsg)
+    else
+      call report(rc, stat, errmsg)
+    end if
+  end subroutine
+
+  !> Gives a string entry of a batch its buffer: the stored itemsize for each of its elements
+  !> (none when the key is missing or of another dtype: the read then reports it).
+  subroutine stage_text(self, e)
+    class(ser_file), intent(in) :: self
+    type(batch_entry), intent(inout), target :: e
+    type(ser_array_info) :: info
+    integer(int64) :: nbytes
+    nbytes = 0
+    e%width = -1
+    if (c_get_info(info, self%h, e%key) == SER_OK .and. info%dtype == e%dtype) then
+      nbytes = e%text_count * info%itemsize
+      e%width = int(info%itemsize / merge(4, 1, e%dtype == SER_UNICODE))
+    end if
+    if (allocated(e%units)) deallocate (e%units)
+    allocate (e%units(max(1_int64, (nbytes + 3) / 4)))
+    e%buf = c_loc(e%units)
+    e%bufsize = int(nbytes, c_size_t)
+  end subroutine
+
+  !> Decodes a string entry the batch read into its character array.
+  subroutine unstage_text(e, rc, msg)
+    type(batch_entry), intent(inout), target :: e
+    integer(c_int), intent(out) :: rc
+    character(:), allocatable, intent(out) :: msg
+    character(len=e%text_len), pointer :: flat(:)
+    call c_f_pointer(e%text, flat, [e%text_count])
+    call unpack_text(e%units, e%dtype, e%width, fstr(c_loc(e%key)), flat, rc, msg)
   end subroutine
 
 end module chainerser

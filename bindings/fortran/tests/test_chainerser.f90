@@ -762,6 +762,41 @@ contains
     call check(all(s2 == want_s2), fmt // ': |S3 rank 2 read')
     call f%get_bytes('b', b)
     call check(b == want_b, fmt // ': bytes scalar read, interior NUL kept')
+    ! Blocks (offset=, an HDF5 hyperslab in HDF5) and batches of string arrays.
+    block
+      character(16), target :: u1_block(2), u2_block(2, 2), s2_block(1, 2), bu1(4), bs2(2, 2)
+      character(4), target :: narrow(4)
+      real(real32), target :: scalar
+      type(ser_batch) :: batch
+      call f%get_strings('u1', u1_block, offset=[1_int64])
+      call check(all(u1_block == want_u1(2:3)), fmt // ': <U5 block u1[1:3]')
+      call f%get_strings('u2', u2_block, offset=[0_int64, 1_int64])
+      call check(all(u2_block == want_u2(1:2, 2:3)), fmt // ': <U3 block u2[0:2, 1:3]')
+      call f%get_byte_strings('s2', s2_block, offset=[1_int64, 0_int64])
+      call check(all(s2_block == want_s2(2:2, 1:2)), fmt // ': |S3 block s2[1:2, 0:2]')
+      call f%get_strings('u2', u2_block, offset=[1_int64, 1_int64], stat=st, errmsg=msg)
+      call check(st == SER_EINVAL .and. index(msg, 'outside') > 0, fmt // ': string block outside: ' // trim(msg))
+      call f%get_strings('u2', u2_block, offset=[1_int64], stat=st, errmsg=msg)
+      call check(st == SER_EINVAL .and. index(msg, 'offset has 1 values') > 0, fmt // ': short offset: ' // trim(msg))
+      call batch%add_strings('u1', bu1)
+      call batch%add_byte_strings('s2', bs2)
+      call batch%add('f', scalar)
+      call f%get_batch(batch, st, msg)
+      call check(st == SER_OK .and. all(bu1 == want_u1) .and. all(bs2 == want_s2) .and. scalar == 1.5, &
+                 fmt // ': batch of strings, bytes and a float: ' // trim(msg))
+      narrow = 'kept'
+      call batch%add_strings('u1', narrow)
+      call batch%add_strings('nothing', bu1)
+      call f%get_batch(batch, st, msg)
+      call check(st == SER_EBUFSIZE .and. index(msg, 'element 2') > 0 .and. all(narrow == 'kept'), &
+                 fmt // ': batch: an element longer than the array: ' // trim(msg))
+      call check(batch%status(4) == SER_EBUFSIZE .and. batch%status(5) == SER_ENOTFOUND .and. &
+                 batch%status(1) == SER_OK, fmt // ': batch statuses of string reads')
+      call batch%clear()
+      call batch%add_byte_strings('u1', bs2(:, 1))
+      call f%get_batch(batch, st, msg)
+      call check(st == SER_EMISMATCH .and. index(msg, 'u1') > 0, fmt // ': batch: <U as |S: ' // trim(msg))
+    end block
 
     ! Errors through stat/errmsg.
     short = 'kept'
