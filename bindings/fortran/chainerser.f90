@@ -838,17 +838,22 @@ contains
     host_byteorder = merge(BYTEORDER_LITTLE, BYTEORDER_BIG, transfer(1_int32, 1_int8) == 1_int8)
   end function
 
-  !> call f%view(key, dtype, p, shp [, stat, errmsg]): the stored data of an NPZ member, not
-  !> copied, then call c_f_pointer(p, A, shp) with A a pointer array of the element type of dtype
-  !> (integer(int16) for SER_FLOAT16) and rank size(shp). A(i1, ..., ir) == a[i1-1, ..., ir-1]
-  !> as for get, so only members whose stored bytes already are that Fortran array are viewed:
-  !> dtype as stored, host byte order, and rank <= 1 or fortran_order (what put and
-  !> np.asfortranarray write); others are SER_EMISMATCH (read them with get). The library refuses
-  !> compressed members (SER_EUNSUPPORTED, so write with options%compress = 0 or np.savez), None
-  !> (SER_EMISMATCH) and HDF5 files.
+  !> call f%view(key, dtype, p, shp [, stat, errmsg, transposed]): the stored data of an NPZ
+  !> member, not copied, then call c_f_pointer(p, A, shp) with A a pointer array of the element
+  !> type of dtype (integer(int16) for SER_FLOAT16) and rank size(shp). A(i1, ..., ir) ==
+  !> a[i1-1, ..., ir-1] as for get, so only members whose stored bytes already are that Fortran
+  !> array are viewed: dtype as stored, host byte order, and Fortran order (what put and
+  !> np.asfortranarray write) or at most one extent above 1; others are SER_EMISMATCH (read them
+  !> with get). The library refuses compressed members (SER_EUNSUPPORTED, so write with
+  !> options%compress = 0 or np.savez), None (SER_EMISMATCH) and HDF5 files.
+  !> transposed=.true. views a C-ordered member (np.save's default) as the Fortran array its
+  !> memory is, the transpose: shp is the NumPy shape reversed and A(ir, ..., i1) ==
+  !> a[i1-1, ..., ir-1] (a Linear weight W of NumPy shape (out, in) is viewed as A(in, out));
+  !> Fortran-ordered members are then SER_EMISMATCH. Members with at most one extent above 1
+  !> are viewable either way.
   !> Lifetime: p and A point into the library's read-only mapping of the file, valid until the
   !> root file and every child of it are closed; A must never be written to nor used after that.
-  subroutine file_view(self, key, dtype, p, shp, stat, errmsg)
+  subroutine file_view(self, key, dtype, p, shp, stat, errmsg, transposed)
     class(ser_file), intent(in) :: self
     character(*), intent(in) :: key
     integer(c_int32_t), intent(in) :: dtype
@@ -856,27 +861,38 @@ contains
     integer(int64), allocatable, intent(out) :: shp(:)
     integer, intent(out), optional :: stat
     character(*), intent(inout), optional :: errmsg
+    logical, intent(in), optional :: transposed
     type(ser_array_info) :: info
     integer(c_int) :: rc
+    logical :: either, t
+    t = .false.
+    if (present(transposed)) t = transposed
     rc = c_npz_view(p, info, self%h, cstr(key))
     allocate (shp(0))
+    ! With at most one extent above 1 (or no elements) the bytes are the same in both orders.
+    either = count(info%shape(1:max(0, info%ndim)) > 1) <= 1 .or. any(info%shape(1:max(0, info%ndim)) == 0)
     if (rc /= SER_OK) then
       call report(rc, stat, errmsg)
     else if (info%dtype /= dtype) then
-      call view_refused('its dtype is ' // itoa(int(info%dtype)) // ', not ' // itoa(int(dtype)))
+      call view_refused('its dtype is ' // itoa(int(info%dtype)) // ', not ' // itoa(int(dtype)), 'get')
     else if (info%byteorder /= 0 .and. info%byteorder /= host_byteorder()) then
-      call view_refused('it is stored in the other byte order')
-    else if (info%ndim > 1 .and. info%fortran_order /= SER_ORDER_F) then
-      call view_refused('it is stored C-ordered, so its memory is not the Fortran array')
+      call view_refused('it is stored in the other byte order', 'get')
+    else if (.not. either .and. .not. t .and. info%fortran_order /= SER_ORDER_F) then
+      call view_refused('it is stored C-ordered, so its memory is not the Fortran array but its transpose', &
+                        'view with transposed=.true., or read it with get')
+    else if (.not. either .and. t .and. info%fortran_order == SER_ORDER_F) then
+      call view_refused('it is stored Fortran-ordered, so its memory is the Fortran array, not its transpose', &
+                        'view without transposed, or read it with get')
     else
       shp = info%shape(1:info%ndim)
+      if (t) shp = shp(size(shp):1:-1)
       call report(rc, stat, errmsg)
     end if
   contains
-    subroutine view_refused(why)
-      character(*), intent(in) :: why
+    subroutine view_refused(why, instead)
+      character(*), intent(in) :: why, instead
       p = c_null_ptr
-      call report_local(SER_EMISMATCH, "key '" // key // "': cannot view: " // why // " (read it with get)", &
+      call report_local(SER_EMISMATCH, "key '" // key // "': cannot view: " // why // " (use " // instead // ")", &
                         stat, errmsg)
     end subroutine
   end subroutine

@@ -667,6 +667,22 @@ contains
     call check(stat == SER_EMISMATCH .and. index(msg, 'dtype') > 0, 'view as another dtype: SER_EMISMATCH')
     call f%view('missing', SER_FLOAT32, p, shp, stat, msg)
     call check(stat == SER_ENOTFOUND, 'view of a missing key: SER_ENOTFOUND')
+    ! A C-ordered member's memory is the Fortran array of the reversed shape: the transpose.
+    call f%view('c/r32', SER_FLOAT32, p, shp, stat, msg, transposed=.true.)
+    call must(stat, msg, 'view transposed c/r32')
+    call c_f_pointer(p, r32, shp)
+    call check(all(shp == [4, 3, 2]) .and. all(reshape(r32, [2, 3, 4], order=[3, 2, 1]) == want%r32), &
+               'view transposed of NumPy C-ordered r32: T(k, j, i) == a[i-1, j-1, k-1]')
+    call f%view('c/i8', SER_INT8, p, shp, stat, msg, transposed=.true.)
+    call must(stat, msg, 'view transposed c/i8')
+    call c_f_pointer(p, i8, shp)
+    call check(all(shp == [3, 4]) .and. all(i8 == transpose(want%i8)), 'view transposed of a C-ordered matrix')
+    call f%view('f/r32', SER_FLOAT32, p, shp, stat, msg, transposed=.true.)
+    call check(stat == SER_EMISMATCH .and. index(msg, 'Fortran-ordered') > 0 .and. &
+               index(msg, 'without transposed') > 0 .and. .not. c_associated(p), &
+               'view transposed of a Fortran-ordered array: ' // trim(msg))
+    call f%view('c/r32', SER_FLOAT32, p, shp, stat, msg)
+    call check(index(msg, 'transposed=.true.') > 0, 'view of a C-ordered array names transposed=: ' // trim(msg))
     call f%close()
 
     call check(run_python('fortran_arrays.py', 'write ' // work // '/numpy_deflated.npz') == 0, 'fortran_arrays.py write')
@@ -679,12 +695,21 @@ contains
     opts%compress = 0
     call ser_create_npz(f, work // '/fortran_stored.npz', options=opts)
     call f%put('r32', want%r32)
+    call f%put('column', want%i8(:, 1:1))  ! (4, 1): NumPy's fortran_order False, the same bytes
     call f%close()
     call ser_open_npz(f, work // '/fortran_stored.npz')
     call f%view('r32', SER_FLOAT32, p, shp, stat, msg)
     call must(stat, msg, 'view of a Fortran-written member')
     call c_f_pointer(p, r32, shp)
     call check(all(r32 == want%r32), 'view of a Fortran-written member')
+    call f%view('column', SER_INT8, p, shp, stat, msg)
+    call must(stat, msg, 'view of a (4, 1) member')
+    call c_f_pointer(p, i8, shp)
+    call check(all(shp == [4, 1]) .and. all(i8 == want%i8(:, 1:1)), 'view of a member with one extent above 1')
+    call f%view('column', SER_INT8, p, shp, stat, msg, transposed=.true.)
+    call must(stat, msg, 'view transposed of a (4, 1) member')
+    call c_f_pointer(p, i8, shp)
+    call check(all(shp == [1, 4]) .and. all(i8 == transpose(want%i8(:, 1:1))), 'view transposed of a (4, 1) member')
     call f%close()
   end subroutine
 
