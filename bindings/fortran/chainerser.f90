@@ -14,6 +14,12 @@
 !>     else is transposed by the library in cache-sized blocks. No scratch copy, no transpose in
 !>     Fortran. get with `offset` reads the block of shape(array) there (ser_get_array_slab_ex).
 !> Rank 0 (scalars) and rank 1 are the same in both orders and need no transposition.
+!> Scalars. put of a scalar writes a 0-d array of its type, as Chainer stores a Python or NumPy
+!> scalar (1000_int64 is a Python int, 0.5_real64 a float, .true. a bool). get into a scalar
+!> variable (integer, real or logical; no offset) follows Chainer's rules for Python scalars:
+!> integers from any integer or bool entry, reals from any integer, bool or float entry, logicals
+!> from bool entries, each 0-d or of one element; an integer too large for the variable's kind is
+!> SER_EMISMATCH. Complex scalars read a 0-d entry of their own dtype.
 !>
 !> Errors. Every procedure takes optional `stat` and `errmsg`, as Fortran's own statements take
 !> stat=/errmsg= (or iostat=/iomsg=): with `stat` present, a failure sets it to the library's
@@ -30,8 +36,9 @@
 !> put_bytes/get_bytes (a Python bytes value). Open options: pass `options` (start from
 !> ser_default_options(), the library's defaults), and `key_path` / `ignore_names` for the
 !> reading prefix and skipped keys. Batched reads: a ser_batch collects arrays (`add`, which
-!> keeps their addresses: pass whole TARGET arrays that live until the read), read at once on the
-!> library's worker threads by `get_batch`. Also: `info` (the stored dtype, byte order, memory
+!> keeps their addresses: pass whole TARGET arrays that live until the read; `add_strings` and
+!> `add_byte_strings` for string arrays), read at once on the library's worker threads by
+!> `get_batch`. get, get_strings and get_byte_strings with `offset` read a block. Also: `info` (the stored dtype, byte order, memory
 !> order and shape), `copy_entry` / `copy_all` (to another writer, e.g. NPZ to HDF5),
 !> ser_version_string() / ser_version_number(), and ser_h5_lock() / ser_h5_unlock() for programs
 !> that call HDF5 themselves.
@@ -76,6 +83,7 @@ module chainerser
   integer(c_int32_t), parameter, public :: SER_READ = 1, SER_WRITE = 2
   integer(c_int32_t), parameter :: BYTEORDER_LITTLE = 1, BYTEORDER_BIG = 2
   integer, parameter :: MAX_NDIM = 32
+  integer(c_int32_t), parameter :: DEFAULT_LOGICAL = -1  ! get_scalar's code for a default logical
 
   !> ser_array_info: what a file holds under a key (the uint64 fields are read as int64).
   type, bind(C), public :: ser_array_info
@@ -163,6 +171,11 @@ module chainerser
     type(c_ptr) :: buf = c_null_ptr
     integer(c_size_t) :: bufsize = 0
     integer :: status = SER_OK, outcome = SER_SKIP_MISSING
+    ! A string array (add_strings, add_byte_strings): its address, length and size; get_batch
+    ! reads it into units, width code points or bytes an element, then decodes it.
+    type(c_ptr) :: text = c_null_ptr
+    integer :: text_len = 0, text_count = 0, width = -1
+    integer(c_int32_t), allocatable :: units(:)
   end type
 
   !> Many reads done at once by ser_file%get_batch (ser_get_arrays_ex, on the library's workers).
@@ -174,6 +187,10 @@ module chainerser
     !> call batch%add(key, array): queues a read of key into array (a whole TARGET array that
     !> lives until get_batch; default logical is not supported, use logical(c_bool)).
     generic :: add => add_r32, add_r64, add_c64, add_c128, add_i8, add_i16, add_i32, add_i64, add_b
+    !> call batch%add_strings(key, a) / add_byte_strings(key, a): a `<U n` / `|S n` read into a
+    !> character(*) TARGET array of the stored shape, decoded as get_strings does.
+    procedure :: add_strings => batch_add_strings
+    procedure :: add_byte_strings => batch_add_byte_strings
     procedure :: size => batch_size
     procedure :: status => batch_status
     procedure :: outcome => batch_outcome
@@ -194,7 +211,8 @@ module chainerser
     generic :: put => put_r32, put_r64, put_c64, put_c128, put_i8, put_i16, put_i32, put_i64, put_b, put_l
     !> call f%get(key, array [, outcome, stat, errmsg, offset]): the stored shape must equal
     !> shape(array); with offset (NumPy's 0-based first indices, one per axis) the block of
-    !> shape(array) there is read instead.
+    !> shape(array) there is read instead. A scalar variable reads with Chainer's scalar rules
+    !> (see the module header).
     generic :: get => get_r32, get_r64, get_c64, get_c128, get_i8, get_i16, get_i32, get_i64, get_b, get_l
     procedure :: get_batch => file_get_batch
     procedure :: view => file_view
@@ -203,7 +221,8 @@ module chainerser
     procedure :: get_string => file_get_string
     !> call f%put_strings(key, a [, stat, errmsg]): character(*) a of any rank as `<U n`;
     !> put_byte_strings as `|S n`; get_strings / get_byte_strings into a character(*) array of
-    !> the stored shape (size its length from info: itemsize bytes per element always fit).
+    !> the stored shape (size its length from info: itemsize bytes per element always fit), or
+    !> with offset (as get) its block of shape(a) there.
     procedure :: put_strings => file_put_strings
     procedure :: put_byte_strings => file_put_byte_strings
     procedure :: get_strings => file_get_strings
@@ -340,6 +359,30 @@ module chainerser
       integer(c_int32_t), value :: dtype, ndim, order
       integer(c_int64_t), intent(in) :: offset(*), count(*)
       integer(c_size_t), value :: bufsize
+      integer(c_int) :: rc
+    end function
+    function c_get_int64(out, outcome, h, key) bind(C, name='ser_get_int64') result(rc)
+      import :: c_ptr, c_char, c_int32_t, c_int64_t, c_int
+      integer(c_int64_t), intent(inout) :: out
+      integer(c_int32_t), intent(out) :: outcome
+      type(c_ptr), value :: h
+      character(kind=c_char), intent(in) :: key(*)
+      integer(c_int) :: rc
+    end function
+    function c_get_float64(out, outcome, h, key) bind(C, name='ser_get_float64') result(rc)
+      import :: c_ptr, c_char, c_int32_t, c_double, c_int
+      real(c_double), intent(inout) :: out
+      integer(c_int32_t), intent(out) :: outcome
+      type(c_ptr), value :: h
+      character(kind=c_char), intent(in) :: key(*)
+      integer(c_int) :: rc
+    end function
+    function c_get_bool(out, outcome, h, key) bind(C, name='ser_get_bool') result(rc)
+      import :: c_ptr, c_char, c_int32_t, c_int
+      integer(c_int), intent(inout) :: out
+      integer(c_int32_t), intent(out) :: outcome
+      type(c_ptr), value :: h
+      character(kind=c_char), intent(in) :: key(*)
       integer(c_int) :: rc
     end function
     function c_get_arrays_ex(h, requests, count, order) bind(C, name='ser_get_arrays_ex') result(rc)
@@ -864,17 +907,22 @@ contains
     host_byteorder = merge(BYTEORDER_LITTLE, BYTEORDER_BIG, transfer(1_int32, 1_int8) == 1_int8)
   end function
 
-  !> call f%view(key, dtype, p, shp [, stat, errmsg]): the stored data of an NPZ member, not
-  !> copied, then call c_f_pointer(p, A, shp) with A a pointer array of the element type of dtype
-  !> (integer(int16) for SER_FLOAT16) and rank size(shp). A(i1, ..., ir) == a[i1-1, ..., ir-1]
-  !> as for get, so only members whose stored bytes already are that Fortran array are viewed:
-  !> dtype as stored, host byte order, and rank <= 1 or fortran_order (what put and
-  !> np.asfortranarray write); others are SER_EMISMATCH (read them with get). The library refuses
-  !> compressed members (SER_EUNSUPPORTED, so write with options%compress = 0 or np.savez), None
-  !> (SER_EMISMATCH) and HDF5 files.
+  !> call f%view(key, dtype, p, shp [, stat, errmsg, transposed]): the stored data of an NPZ
+  !> member, not copied, then call c_f_pointer(p, A, shp) with A a pointer array of the element
+  !> type of dtype (integer(int16) for SER_FLOAT16) and rank size(shp). A(i1, ..., ir) ==
+  !> a[i1-1, ..., ir-1] as for get, so only members whose stored bytes already are that Fortran
+  !> array are viewed: dtype as stored, host byte order, and Fortran order (what put and
+  !> np.asfortranarray write) or at most one extent above 1; others are SER_EMISMATCH (read them
+  !> with get). The library refuses compressed members (SER_EUNSUPPORTED, so write with
+  !> options%compress = 0 or np.savez), None (SER_EMISMATCH) and HDF5 files.
+  !> transposed=.true. views a C-ordered member (np.save's default) as the Fortran array its
+  !> memory is, the transpose: shp is the NumPy shape reversed and A(ir, ..., i1) ==
+  !> a[i1-1, ..., ir-1] (a Linear weight W of NumPy shape (out, in) is viewed as A(in, out));
+  !> Fortran-ordered members are then SER_EMISMATCH. Members with at most one extent above 1
+  !> are viewable either way.
   !> Lifetime: p and A point into the library's read-only mapping of the file, valid until the
   !> root file and every child of it are closed; A must never be written to nor used after that.
-  subroutine file_view(self, key, dtype, p, shp, stat, errmsg)
+  subroutine file_view(self, key, dtype, p, shp, stat, errmsg, transposed)
     class(ser_file), intent(in) :: self
     character(*), intent(in) :: key
     integer(c_int32_t), intent(in) :: dtype
@@ -882,27 +930,38 @@ contains
     integer(int64), allocatable, intent(out) :: shp(:)
     integer, intent(out), optional :: stat
     character(*), intent(inout), optional :: errmsg
+    logical, intent(in), optional :: transposed
     type(ser_array_info) :: info
     integer(c_int) :: rc
+    logical :: either, t
+    t = .false.
+    if (present(transposed)) t = transposed
     rc = c_npz_view(p, info, self%h, cstr(key))
     allocate (shp(0))
+    ! With at most one extent above 1 (or no elements) the bytes are the same in both orders.
+    either = count(info%shape(1:max(0, info%ndim)) > 1) <= 1 .or. any(info%shape(1:max(0, info%ndim)) == 0)
     if (rc /= SER_OK) then
       call report(rc, stat, errmsg)
     else if (info%dtype /= dtype) then
-      call view_refused('its dtype is ' // itoa(int(info%dtype)) // ', not ' // itoa(int(dtype)))
+      call view_refused('its dtype is ' // itoa(int(info%dtype)) // ', not ' // itoa(int(dtype)), 'get')
     else if (info%byteorder /= 0 .and. info%byteorder /= host_byteorder()) then
-      call view_refused('it is stored in the other byte order')
-    else if (info%ndim > 1 .and. info%fortran_order /= SER_ORDER_F) then
-      call view_refused('it is stored C-ordered, so its memory is not the Fortran array')
+      call view_refused('it is stored in the other byte order', 'get')
+    else if (.not. either .and. .not. t .and. info%fortran_order /= SER_ORDER_F) then
+      call view_refused('it is stored C-ordered, so its memory is not the Fortran array but its transpose', &
+                        'view with transposed=.true., or read it with get')
+    else if (.not. either .and. t .and. info%fortran_order == SER_ORDER_F) then
+      call view_refused('it is stored Fortran-ordered, so its memory is the Fortran array, not its transpose', &
+                        'view without transposed, or read it with get')
     else
       shp = info%shape(1:info%ndim)
+      if (t) shp = shp(size(shp):1:-1)
       call report(rc, stat, errmsg)
     end if
   contains
-    subroutine view_refused(why)
-      character(*), intent(in) :: why
+    subroutine view_refused(why, instead)
+      character(*), intent(in) :: why, instead
       p = c_null_ptr
-      call report_local(SER_EMISMATCH, "key '" // key // "': cannot view: " // why // " (read it with get)", &
+      call report_local(SER_EMISMATCH, "key '" // key // "': cannot view: " // why // " (use " // instead // ")", &
                         stat, errmsg)
     end subroutine
   end subroutine
@@ -966,6 +1025,100 @@ contains
     s = trim(buf)
   end function
 
+  !> A scalar target (rank 0, no offset) reads with Chainer's rules for Python scalars, as
+  !> serializer(key, value) does: an int (ser_get_int64) from any integer or bool entry, a float
+  !> (ser_get_float64) from any integer, bool or float entry, a bool (ser_get_bool) from a bool
+  !> entry; the entry is 0-d or has one element. An integer that does not fit the target's kind
+  !> is SER_EMISMATCH, and the target is unchanged.
+  logical function scalar_read(a, offset)
+    type(*), intent(in) :: a(..)
+    integer(int64), intent(in), optional :: offset(:)
+    scalar_read = rank(a) == 0 .and. .not. present(offset)
+  end function
+
+  !> Reads the scalar at p, of element type dtype (DEFAULT_LOGICAL for a default logical), with
+  !> Chainer's rule for its Python type (see scalar_read).
+  subroutine get_scalar(self, key, dtype, p, outcome, stat, errmsg)
+    class(ser_file), intent(in) :: self
+    character(*), intent(in) :: key
+    integer(c_int32_t), intent(in) :: dtype
+    type(c_ptr), intent(in) :: p
+    integer, intent(out), optional :: outcome, stat
+    character(*), intent(inout), optional :: errmsg
+    integer(c_int32_t) :: oc
+    integer(c_int) :: rc, b
+    integer(c_int64_t) :: i, hi
+    real(c_double) :: x
+    integer(int8), pointer :: i8
+    integer(int16), pointer :: i16
+    integer(int32), pointer :: i32
+    integer(int64), pointer :: i64
+    real(real32), pointer :: r32
+    real(real64), pointer :: r64
+    logical(c_bool), pointer :: cb
+    logical, pointer :: l
+    oc = SER_SKIP_MISSING
+    b = 0
+    i = 0
+    x = 0
+    select case (dtype)
+    case (SER_FLOAT32, SER_FLOAT64)
+      rc = c_get_float64(x, oc, self%h, cstr(key))
+    case (SER_BOOL, DEFAULT_LOGICAL)
+      rc = c_get_bool(b, oc, self%h, cstr(key))
+    case default
+      rc = c_get_int64(i, oc, self%h, cstr(key))
+    end select
+    hi = huge(0_int64)
+    if (dtype == SER_INT8) hi = huge(0_int8)
+    if (dtype == SER_INT16) hi = huge(0_int16)
+    if (dtype == SER_INT32) hi = huge(0_int32)
+    if (rc == SER_OK .and. oc == SER_LOADED .and. (i > hi .or. i < -hi - 1)) then
+      if (present(outcome)) outcome = SER_SKIP_MISSING
+      call report_local(SER_EMISMATCH, "key '" // key // "': the value " // i64toa(i) // &
+                        ' does not fit the integer (of at most ' // i64toa(hi) // ')', stat, errmsg)
+      return
+    end if
+    if (rc == SER_OK .and. oc == SER_LOADED) then
+      select case (dtype)
+      case (SER_INT8)
+        call c_f_pointer(p, i8)
+        i8 = int(i, int8)
+      case (SER_INT16)
+        call c_f_pointer(p, i16)
+        i16 = int(i, int16)
+      case (SER_INT32)
+        call c_f_pointer(p, i32)
+        i32 = int(i, int32)
+      case (SER_INT64)
+        call c_f_pointer(p, i64)
+        i64 = i
+      case (SER_FLOAT32)
+        call c_f_pointer(p, r32)
+        r32 = real(x, real32)
+      case (SER_FLOAT64)
+        call c_f_pointer(p, r64)
+        r64 = x
+      case (SER_BOOL)
+        call c_f_pointer(p, cb)
+        cb = logical(b /= 0, c_bool)
+      case (DEFAULT_LOGICAL)
+        call c_f_pointer(p, l)
+        l = b /= 0
+      end select
+    end if
+    if (present(outcome)) outcome = oc
+    call report(rc, stat, errmsg)
+  end subroutine
+
+  pure function i64toa(i) result(s)
+    integer(int64), intent(in) :: i
+    character(:), allocatable :: s
+    character(24) :: buf
+    write (buf, '(i0)') i
+    s = trim(buf)
+  end function
+
   subroutine get_r32(self, key, a, outcome, stat, errmsg, offset)
     class(ser_file), intent(in) :: self
     character(*), intent(in) :: key
@@ -973,6 +1126,10 @@ contains
     integer, intent(out), optional :: outcome, stat
     character(*), intent(inout), optional :: errmsg
     integer(int64), intent(in), optional :: offset(:)
+    if (scalar_read(a, offset)) then
+      call get_scalar(self, key, SER_FLOAT32, c_loc(a), outcome, stat, errmsg)
+      return
+    end if
     call get_any(self, key, SER_FLOAT32, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), outcome, stat, errmsg, offset)
   end subroutine
 
@@ -983,6 +1140,10 @@ contains
     integer, intent(out), optional :: outcome, stat
     character(*), intent(inout), optional :: errmsg
     integer(int64), intent(in), optional :: offset(:)
+    if (scalar_read(a, offset)) then
+      call get_scalar(self, key, SER_FLOAT64, c_loc(a), outcome, stat, errmsg)
+      return
+    end if
     call get_any(self, key, SER_FLOAT64, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), outcome, stat, errmsg, offset)
   end subroutine
 
@@ -1013,6 +1174,10 @@ contains
     integer, intent(out), optional :: outcome, stat
     character(*), intent(inout), optional :: errmsg
     integer(int64), intent(in), optional :: offset(:)
+    if (scalar_read(a, offset)) then
+      call get_scalar(self, key, SER_INT8, c_loc(a), outcome, stat, errmsg)
+      return
+    end if
     call get_any(self, key, SER_INT8, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), outcome, stat, errmsg, offset)
   end subroutine
 
@@ -1025,6 +1190,10 @@ contains
     character(*), intent(inout), optional :: errmsg
     integer(int64), intent(in), optional :: offset(:)
     integer(c_int32_t), intent(in), optional :: dtype
+    if (scalar_read(a, offset) .and. int16_dtype(dtype) == SER_INT16) then
+      call get_scalar(self, key, SER_INT16, c_loc(a), outcome, stat, errmsg)
+      return
+    end if
     call get_any(self, key, int16_dtype(dtype), shape(a, int64), storage_size(a, int64) / 8, c_loc(a), outcome, stat, &
                  errmsg, offset)
   end subroutine
@@ -1036,6 +1205,10 @@ contains
     integer, intent(out), optional :: outcome, stat
     character(*), intent(inout), optional :: errmsg
     integer(int64), intent(in), optional :: offset(:)
+    if (scalar_read(a, offset)) then
+      call get_scalar(self, key, SER_INT32, c_loc(a), outcome, stat, errmsg)
+      return
+    end if
     call get_any(self, key, SER_INT32, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), outcome, stat, errmsg, offset)
   end subroutine
 
@@ -1046,6 +1219,10 @@ contains
     integer, intent(out), optional :: outcome, stat
     character(*), intent(inout), optional :: errmsg
     integer(int64), intent(in), optional :: offset(:)
+    if (scalar_read(a, offset)) then
+      call get_scalar(self, key, SER_INT64, c_loc(a), outcome, stat, errmsg)
+      return
+    end if
     call get_any(self, key, SER_INT64, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), outcome, stat, errmsg, offset)
   end subroutine
 
@@ -1056,6 +1233,10 @@ contains
     integer, intent(out), optional :: outcome, stat
     character(*), intent(inout), optional :: errmsg
     integer(int64), intent(in), optional :: offset(:)
+    if (scalar_read(a, offset)) then
+      call get_scalar(self, key, SER_BOOL, c_loc(a), outcome, stat, errmsg)
+      return
+    end if
     call get_any(self, key, SER_BOOL, shape(a, int64), storage_size(a, int64) / 8, c_loc(a), outcome, stat, errmsg, offset)
   end subroutine
 
@@ -1070,6 +1251,10 @@ contains
     logical, pointer :: flat(:)
     logical(c_bool), allocatable, target :: bytes(:)
     integer :: oc
+    if (scalar_read(a, offset)) then
+      call get_scalar(self, key, DEFAULT_LOGICAL, c_loc(a), outcome, stat, errmsg)
+      return
+    end if
     allocate (bytes(max(1, size(a))))
     call get_any(self, key, SER_BOOL, shape(a, int64), 1_int64, c_loc(bytes), oc, stat, errmsg, offset)
     if (oc == SER_LOADED) then
@@ -1165,27 +1350,31 @@ contains
   !> one (shape_of), as get. Each element is UTF-8 encoded without its trailing NULs (NumPy's
   !> value) and blank-padded; one longer than len(a) is SER_EBUFSIZE, and a is then unchanged
   !> (len(a) >= info%itemsize always fits: UTF-8 takes at most 4 bytes per code point). Other
-  !> dtypes are SER_EMISMATCH. a changes only when outcome is SER_LOADED.
-  subroutine file_get_strings(self, key, a, outcome, stat, errmsg)
+  !> dtypes are SER_EMISMATCH. a changes only when outcome is SER_LOADED. With offset (NumPy's
+  !> 0-based first indices, one per axis) the block of shape(a) there is read instead, as get
+  !> reads one (an HDF5 hyperslab in an HDF5 file).
+  subroutine file_get_strings(self, key, a, outcome, stat, errmsg, offset)
     class(ser_file), intent(in) :: self
     character(*), intent(in) :: key
     character(*), intent(inout), target, contiguous :: a(..)
     integer, intent(out), optional :: outcome, stat
     character(*), intent(inout), optional :: errmsg
-    call get_text(self, key, SER_UNICODE, a, shape(a, int64), outcome, stat, errmsg)
+    integer(int64), intent(in), optional :: offset(:)
+    call get_text(self, key, SER_UNICODE, a, shape(a, int64), outcome, stat, errmsg, offset)
   end subroutine
 
   !> Reads a `|S n` array into a as get_strings does, bytes unchanged (trailing NULs removed).
-  subroutine file_get_byte_strings(self, key, a, outcome, stat, errmsg)
+  subroutine file_get_byte_strings(self, key, a, outcome, stat, errmsg, offset)
     class(ser_file), intent(in) :: self
     character(*), intent(in) :: key
     character(*), intent(inout), target, contiguous :: a(..)
     integer, intent(out), optional :: outcome, stat
     character(*), intent(inout), optional :: errmsg
-    call get_text(self, key, SER_BYTES, a, shape(a, int64), outcome, stat, errmsg)
+    integer(int64), intent(in), optional :: offset(:)
+    call get_text(self, key, SER_BYTES, a, shape(a, int64), outcome, stat, errmsg, offset)
   end subroutine
 
-  subroutine get_text(self, key, dtype, a, shp, outcome, stat, errmsg)
+  subroutine get_text(self, key, dtype, a, shp, outcome, stat, errmsg, offset)
     class(ser_file), intent(in) :: self
     character(*), intent(in) :: key
     integer(c_int32_t), intent(in) :: dtype
@@ -1193,30 +1382,51 @@ contains
     integer(int64), intent(in) :: shp(:)
     integer, intent(out), optional :: outcome, stat
     character(*), intent(inout), optional :: errmsg
+    integer(int64), intent(in), optional :: offset(:)
     character(len(a)), pointer :: flat(:)
-    character(len(a)), allocatable :: values(:)
-    character(:), allocatable :: element
+    character(:), allocatable :: msg
     integer(c_int32_t), allocatable, target :: units(:)
-    integer :: i, width
+    integer :: width
     integer(c_int32_t) :: oc
-    logical :: ok
-    call read_units(self, key, dtype, shp, units, width, oc, stat, errmsg)
+    integer(c_int) :: rc
+    call read_units(self, key, dtype, shp, units, width, oc, stat, errmsg, offset)
     if (present(outcome)) outcome = oc
     if (oc /= SER_LOADED .or. width < 0) return
     call flat_view(a, flat)
+    call unpack_text(units, dtype, width, key, flat, rc, msg)
+    if (rc == SER_OK) return
+    call report_local(rc, msg, stat, errmsg)
+    if (present(outcome)) outcome = SER_SKIP_MISSING
+  end subroutine
+
+  !> Sets flat to the elements of units (see text_element), all of them or, on a failure, none:
+  !> rc is SER_OK, or SER_EFORMAT / SER_EBUFSIZE with msg naming key and the element.
+  subroutine unpack_text(units, dtype, width, key, flat, rc, msg)
+    integer(c_int32_t), intent(in), target :: units(:)
+    integer(c_int32_t), intent(in) :: dtype
+    integer, intent(in) :: width
+    character(*), intent(in) :: key
+    character(*), intent(inout) :: flat(:)
+    integer(c_int), intent(out) :: rc
+    character(:), allocatable, intent(out) :: msg
+    character(len(flat)), allocatable :: values(:)
+    character(:), allocatable :: element
+    integer :: i
+    logical :: ok
+    rc = SER_OK
+    msg = ''
     allocate (values(size(flat)))
     do i = 1, size(flat)
       call text_element(units, dtype, width, i, element, ok)
       if (.not. ok) then
-        call report_local(SER_EFORMAT, "key '" // key // "': element " // itoa(i) // ' holds a code point that is not a ' // &
-                          'Unicode scalar value', stat, errmsg)
-        if (present(outcome)) outcome = SER_SKIP_MISSING
+        rc = SER_EFORMAT
+        msg = "key '" // key // "': element " // itoa(i) // ' holds a code point that is not a Unicode scalar value'
         return
       end if
-      if (len(element) > len(a)) then
-        call report_local(SER_EBUFSIZE, "key '" // key // "': element " // itoa(i) // ' needs ' // itoa(len(element)) // &
-                          ' characters, the array has ' // itoa(len(a)), stat, errmsg)
-        if (present(outcome)) outcome = SER_SKIP_MISSING
+      if (len(element) > len(flat)) then
+        rc = SER_EBUFSIZE
+        msg = "key '" // key // "': element " // itoa(i) // ' needs ' // itoa(len(element)) // &
+              ' characters, the array has ' // itoa(len(flat))
         return
       end if
       values(i) = element
@@ -1224,10 +1434,11 @@ contains
     flat = values
   end subroutine
 
-  !> Reads key as dtype (SER_UNICODE or SER_BYTES) with shape shp, column-major, into units
-  !> (whole 4-byte words, the bytes of |S n packed in them); width is the stored element size in
-  !> units of the dtype (code points or bytes), -1 after a failure.
-  subroutine read_units(self, key, dtype, shp, units, width, oc, stat, errmsg)
+  !> Reads key as dtype (SER_UNICODE or SER_BYTES) with shape shp (with offset: its block of
+  !> extents shp there), column-major, into units (whole 4-byte words, the bytes of |S n packed
+  !> in them); width is the stored element size in units of the dtype (code points or bytes), -1
+  !> after a failure.
+  subroutine read_units(self, key, dtype, shp, units, width, oc, stat, errmsg, offset)
     class(ser_file), intent(in) :: self
     character(*), intent(in) :: key
     integer(c_int32_t), intent(in) :: dtype
@@ -1237,14 +1448,29 @@ contains
     integer(c_int32_t), intent(out) :: oc
     integer, intent(out), optional :: stat
     character(*), intent(inout), optional :: errmsg
+    integer(int64), intent(in), optional :: offset(:)
     type(ser_array_info) :: info
     integer(c_int) :: rc
+    integer(int64) :: nbytes
     width = -1
     oc = SER_SKIP_MISSING
+    if (present(offset)) then
+      if (size(offset) /= size(shp)) then
+        call report_local(SER_EINVAL, "key '" // key // "': offset has " // itoa(size(offset)) // &
+                          " values, the array " // itoa(size(shp)) // " dimensions", stat, errmsg)
+        return
+      end if
+    end if
     rc = c_get_info(info, self%h, cstr(key))
-    allocate (units(max(1_int64, (info%nbytes + 3) / 4)))
-    if (rc == SER_OK) rc = c_get_array_ex(oc, self%h, cstr(key), dtype, size(shp), shp, SER_ORDER_F, c_loc(units), &
-                                          int(info%nbytes, c_size_t))
+    nbytes = info%nbytes
+    if (present(offset)) nbytes = product(shp) * info%itemsize
+    allocate (units(max(1_int64, (nbytes + 3) / 4)))
+    if (rc == SER_OK .and. present(offset)) then
+      rc = c_get_array_slab_ex(oc, self%h, cstr(key), dtype, size(shp), offset, shp, SER_ORDER_F, c_loc(units), &
+                               int(nbytes, c_size_t))
+    else if (rc == SER_OK) then
+      rc = c_get_array_ex(oc, self%h, cstr(key), dtype, size(shp), shp, SER_ORDER_F, c_loc(units), int(nbytes, c_size_t))
+    end if
     call report(rc, stat, errmsg)
     if (rc /= SER_OK) oc = SER_SKIP_MISSING
     if (rc == SER_OK) width = int(info%itemsize / merge(4, 1, dtype == SER_UNICODE))
@@ -1577,6 +1803,32 @@ contains
     call batch_add(self, key, SER_BOOL, shape(a, int64), storage_size(a, int64) / 8, c_loc(a))
   end subroutine
 
+  subroutine batch_add_strings(self, key, a)
+    class(ser_batch), intent(inout) :: self
+    character(*), intent(in) :: key
+    character(*), intent(inout), target, contiguous :: a(..)
+    call batch_add_text(self, key, SER_UNICODE, a)
+  end subroutine
+
+  subroutine batch_add_byte_strings(self, key, a)
+    class(ser_batch), intent(inout) :: self
+    character(*), intent(in) :: key
+    character(*), intent(inout), target, contiguous :: a(..)
+    call batch_add_text(self, key, SER_BYTES, a)
+  end subroutine
+
+  !> Queues a string array: its buffer is sized from the stored itemsize when get_batch runs.
+  subroutine batch_add_text(self, key, dtype, a)
+    class(ser_batch), intent(inout) :: self
+    character(*), intent(in) :: key
+    integer(c_int32_t), intent(in) :: dtype
+    character(*), intent(inout), target, contiguous :: a(..)
+    call batch_add(self, key, dtype, shape(a, int64), 0_int64, c_null_ptr)
+    self%entries(self%n)%text = c_loc(a)
+    self%entries(self%n)%text_len = len(a)
+    self%entries(self%n)%text_count = size(a)
+  end subroutine
+
   !> Number of reads queued.
   integer function batch_size(self)
     class(ser_batch), intent(in) :: self
@@ -1636,9 +1888,13 @@ contains
     type(get_request), allocatable, target :: requests(:)
     integer(c_int) :: rc
     integer :: i
+    character(:), allocatable :: msg, local_msg
+    integer(c_int) :: local
+    integer :: first_local
     allocate (requests(max(1, batch%n)))
     do i = 1, batch%n
       associate (e => batch%entries(i))
+        if (c_associated(e%text)) call stage_text(self, e)
         requests(i) = get_request(c_loc(e%key), e%dtype, e%ndim, c_loc(e%shape), e%buf, e%bufsize, 0, 0)
       end associate
     end do
@@ -1647,11 +1903,58 @@ contains
     else
       rc = c_get_arrays_ex(self%h, requests, int(batch%n, c_size_t), SER_ORDER_F)
     end if
+    first_local = 0
+    local_msg = ''
     do i = 1, batch%n
-      batch%entries(i)%status = int(requests(i)%status)
-      batch%entries(i)%outcome = int(requests(i)%outcome)
+      associate (e => batch%entries(i))
+        e%status = int(requests(i)%status)
+        e%outcome = int(requests(i)%outcome)
+        if (.not. c_associated(e%text) .or. e%status /= SER_OK .or. e%outcome /= SER_LOADED) cycle
+        call unstage_text(e, local, msg)
+        if (local == SER_OK) cycle
+        e%status = local
+        e%outcome = SER_SKIP_MISSING
+        if (first_local == 0) then
+          first_local = i
+          local_msg = msg
+        end if
+      end associate
     end do
-    call report(rc, stat, errmsg)
+    ! The call reports the first failed read in array order: the library's, or a decoding one.
+    if (first_local > 0 .and. all(batch%entries(1:first_local - 1)%status == SER_OK)) then
+      call report_local(int(batch%entries(first_local)%status, c_int), local_msg, stat, errmsg)
+    else
+      call report(rc, stat, errmsg)
+    end if
+  end subroutine
+
+  !> Gives a string entry of a batch its buffer: the stored itemsize for each of its elements
+  !> (none when the key is missing or of another dtype: the read then reports it).
+  subroutine stage_text(self, e)
+    class(ser_file), intent(in) :: self
+    type(batch_entry), intent(inout), target :: e
+    type(ser_array_info) :: info
+    integer(int64) :: nbytes
+    nbytes = 0
+    e%width = -1
+    if (c_get_info(info, self%h, e%key) == SER_OK .and. info%dtype == e%dtype) then
+      nbytes = e%text_count * info%itemsize
+      e%width = int(info%itemsize / merge(4, 1, e%dtype == SER_UNICODE))
+    end if
+    if (allocated(e%units)) deallocate (e%units)
+    allocate (e%units(max(1_int64, (nbytes + 3) / 4)))
+    e%buf = c_loc(e%units)
+    e%bufsize = int(nbytes, c_size_t)
+  end subroutine
+
+  !> Decodes a string entry the batch read into its character array.
+  subroutine unstage_text(e, rc, msg)
+    type(batch_entry), intent(inout), target :: e
+    integer(c_int), intent(out) :: rc
+    character(:), allocatable, intent(out) :: msg
+    character(len=e%text_len), pointer :: flat(:)
+    call c_f_pointer(e%text, flat, [e%text_count])
+    call unpack_text(e%units, e%dtype, e%width, fstr(c_loc(e%key)), flat, rc, msg)
   end subroutine
 
 end module chainerser

@@ -3,10 +3,13 @@ package chainerser
 import (
 	"bytes"
 	"encoding/hex"
+	"errors"
 	"math"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
+	"unsafe"
 )
 
 // NumPy's float16 of 0, -0, 1/3, 65504, 2**-24, inf, -inf, nan (make_fixture.py's f16).
@@ -334,5 +337,144 @@ func TestNumPyAndH5pyDtypesReadAsNumPyReadsThem(t *testing.T) {
 		_, e6 := GetStrings(r, "bytes")
 		wantMismatches(t, map[string]error{"bytes": e6})
 		r.Close()
+	}
+}
+
+// ---- every numeric dtype: all_dtypes.py's arrays, computed here --------------------------------
+
+var (
+	dtShape = []int64{2, 3}
+	dtBools = []bool{true, false, false, true, false, false}
+	dtImag  = []float64{0.5, -0.5, 1.5, -1.5, 2.5, -2.5}
+)
+
+func dtFloats() []float64 {
+	return []float64{math.Copysign(0, -1), -1.5, 0.25, 1024, 65504, math.Ldexp(1, -24)}
+}
+
+func mapFloats[T any](v []float64, f func(i int, x float64) T) []T {
+	out := make([]T, len(v))
+	for i, x := range v {
+		out[i] = f(i, x)
+	}
+	return out
+}
+
+// dtCase is one dtype's array: its put, and the checks of what a reader gets.
+type dtCase struct {
+	key   string
+	put   func(f *File) error
+	check func(t *testing.T, f *File)
+}
+
+func newDtCase[T Element](key string, want []T) dtCase {
+	return dtCase{key, func(f *File) error { return Put(f, key, dtShape, want) },
+		func(t *testing.T, f *File) { expectDt(t, f, key, want) }}
+}
+
+// bytesOf is the elements' memory: compared so that -0.0 differs from 0.0.
+func bytesOf[T Element](v []T) []byte {
+	if len(v) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), len(v)*int(unsafe.Sizeof(v[0])))
+}
+
+func expectDt[T Element](t *testing.T, f *File, key string, want []T) {
+	t.Helper()
+	info, err := f.Info(key)
+	must(t, err)
+	if info.DType != dtypeOf[T]() {
+		t.Errorf("%s: dtype %v, want %v", key, info.DType, dtypeOf[T]())
+	}
+	a, err := Get[T](f, key)
+	must(t, err)
+	if !reflect.DeepEqual(a.Shape, dtShape) || !bytes.Equal(bytesOf(a.Data), bytesOf(want)) {
+		t.Errorf("%s: %v %v, want %v %v", key, a.Shape, a.Data, dtShape, want)
+	}
+	// Column-major, as a Fortran array of the same extents: a[i, j] at j * 2 + i.
+	fa, err := GetOrder[T](f, key, OrderF)
+	must(t, err)
+	transposed := make([]T, 6)
+	for n := range transposed {
+		transposed[n] = want[(n%2)*3+n/2]
+	}
+	if !bytes.Equal(bytesOf(fa.Data), bytesOf(transposed)) {
+		t.Errorf("%s in Fortran order: %v, want %v", key, fa.Data, transposed)
+	}
+}
+
+func dtCases() []dtCase {
+	fl := dtFloats()
+	return []dtCase{
+		newDtCase("dt/int8", []int8{math.MinInt8, -1, 0, 1, 100, math.MaxInt8}),
+		newDtCase("dt/int16", []int16{math.MinInt16, -1, 0, 1, 100, math.MaxInt16}),
+		newDtCase("dt/int32", []int32{math.MinInt32, -1, 0, 1, 100, math.MaxInt32}),
+		newDtCase("dt/int64", []int64{math.MinInt64, -1, 0, 1, 100, math.MaxInt64}),
+		newDtCase("dt/uint8", []uint8{0, 1, 100, 1 << 7, math.MaxUint8 - 1, math.MaxUint8}),
+		newDtCase("dt/uint16", []uint16{0, 1, 100, 1 << 15, math.MaxUint16 - 1, math.MaxUint16}),
+		newDtCase("dt/uint32", []uint32{0, 1, 100, 1 << 31, math.MaxUint32 - 1, math.MaxUint32}),
+		newDtCase("dt/uint64", []uint64{0, 1, 100, 1 << 63, math.MaxUint64 - 1, math.MaxUint64}),
+		newDtCase("dt/float16", mapFloats(fl, func(_ int, x float64) F16 { return F16FromFloat64(x) })),
+		newDtCase("dt/float32", mapFloats(fl, func(_ int, x float64) float32 { return float32(x) })),
+		newDtCase("dt/float64", fl),
+		newDtCase("dt/complex64", mapFloats(fl, func(i int, x float64) complex64 {
+			return complex(float32(x), float32(dtImag[i]))
+		})),
+		newDtCase("dt/complex128", mapFloats(fl, func(i int, x float64) complex128 { return complex(x, dtImag[i]) })),
+	}
+}
+
+func expectDtBools(t *testing.T, f *File) {
+	t.Helper()
+	if info, err := f.Info("dt/bool"); err != nil || info.DType != Bool {
+		t.Errorf("dt/bool: %v %v", info.DType, err)
+	}
+	b, err := GetBools(f, "dt/bool")
+	must(t, err)
+	if !reflect.DeepEqual(b.Shape, dtShape) || !reflect.DeepEqual(b.Data, dtBools) {
+		t.Errorf("dt/bool: %v %v", b.Shape, b.Data)
+	}
+}
+
+// expectEveryDtype opens path and checks all_dtypes.py's arrays in it; the caller closes it.
+func expectEveryDtype(t *testing.T, format, path string) *File {
+	t.Helper()
+	r := mustOpen(t, format, path, nil)
+	expectDtBools(t, r)
+	for _, c := range dtCases() {
+		c.check(t, r)
+	}
+	return r
+}
+
+func TestEveryNumericDtypeWrittenIsWhatNumpyAndH5pyRead(t *testing.T) {
+	for _, format := range []string{"npz", "h5"} {
+		t.Run(format, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "dt."+format)
+			w := mustCreate(t, format, path, nil)
+			defer w.Discard()
+			must(t, PutBools(w, "dt/bool", dtShape, dtBools))
+			for _, c := range dtCases() {
+				must(t, c.put(w))
+			}
+			must(t, w.Close())
+			pythonCheck(t, "all_dtypes.py", "check", path)
+			expectEveryDtype(t, format, path).Close()
+		})
+	}
+}
+
+func TestEveryNumericDtypeNumpyAndH5pyWroteReadsAsNumpyReadsIt(t *testing.T) {
+	for _, format := range []string{"npz", "h5"} {
+		t.Run(format, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "dt_numpy."+format)
+			pythonCheck(t, "all_dtypes.py", "make", path)
+			r := expectEveryDtype(t, format, path)
+			defer r.Close()
+			if _, err := Get[int16](r, "dt/int32"); !errors.Is(err, ErrMismatch) || !strings.Contains(err.Error(), "'dt/int32'") {
+				t.Errorf("int32 read as int16: %v", err)
+			}
+		})
 	}
 }

@@ -43,14 +43,16 @@ def arrays():
     }
 
 
-def make(path):
+def make(path, entries=None):
+    """Writes entries (default: arrays()) with h5py (path ends in .h5) or numpy.savez."""
+    entries = arrays() if entries is None else entries
     if path.endswith(".h5"):
         import h5py
         with h5py.File(path, "w") as f:
-            for k, a in arrays().items():
+            for k, a in entries.items():
                 f[k] = a
     else:
-        np.savez(path, **arrays())
+        np.savez(path, **entries)
 
 
 def load(path, key):

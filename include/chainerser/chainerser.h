@@ -466,6 +466,10 @@ SER_API int ser_get_string(size_t *out_size, int32_t *out_outcome, ser_handle *h
 /**
  * @brief Copies the entry @p key of @p src to the same key under @p dst (e.g. NPZ to HDF5),
  *        keeping dtype, byte order, shape, None and strings.
+ *
+ * NumPy's memory order is kept too: a Fortran-ordered NPZ member becomes a C-order HDF5 dataset
+ * marked with the attribute `chainerser_fortran_order`, and such a dataset becomes a
+ * Fortran-ordered NPZ member again (docs/on-disk-layout.md).
  */
 SER_API int ser_copy_entry(ser_handle *dst, ser_handle *src, const char *key) SER_NOEXCEPT;
 

@@ -40,6 +40,13 @@ ArrayMeta none_meta() {
     return m;
 }
 
+bool numpy_fortran_order(const ArrayMeta &meta) {
+    if (!meta.fortran_order || meta.is_none()) return false;
+    size_t long_axes = 0;
+    for (int64_t d : meta.shape) long_axes += d > 1;
+    return long_axes > 1 && meta.count() != 0;
+}
+
 void check_shape(const std::vector<int64_t> &shape) {
     if (shape.size() > SER_MAX_NDIM)
         fail(SER_EINVAL, "ndim " + std::to_string(shape.size()) + " exceeds " + std::to_string(SER_MAX_NDIM));

@@ -26,6 +26,11 @@ struct ArrayMeta {
 
 ArrayMeta none_meta();
 
+// The fortran_order numpy's np.save writes for `meta` in Fortran order: True only for arrays that
+// are not also C-contiguous (with at most one extent above 1, or no elements, column-major bytes
+// are the C-order bytes, and numpy writes False).
+bool numpy_fortran_order(const ArrayMeta &meta);
+
 // Throws SER_EINVAL unless ndim is in [0, SER_MAX_NDIM] and every extent is >= 0.
 void check_shape(const std::vector<int64_t> &shape);
 

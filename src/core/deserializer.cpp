@@ -268,6 +268,12 @@ OwnedArray AbstractDeserializer::read_stored(std::string_view key) {
     account(k, n);
     a.bytes.resize(n);
     read_entry(k, a.meta, a.bytes.data());
+    if (!a.meta.fortran_order && a.meta.shape.size() > 1 && written_fortran_order(k)) {
+        std::vector<unsigned char> f(n);
+        c_to_fortran(a.bytes.data(), f.data(), a.meta.shape, a.meta.type.itemsize);
+        a.bytes.swap(f);
+        a.meta.fortran_order = true;
+    }
     return a;
 }
 

@@ -72,7 +72,8 @@ public:
     };
     void load_many(std::vector<Request> &requests);
 
-    // The entry as stored (for copying to another file). Strings from HDF5 arrive as <U.
+    // The entry as stored (for copying to another file). Strings from HDF5 arrive as <U; an HDF5
+    // dataset written from a Fortran-ordered array arrives in Fortran order again.
     OwnedArray read_stored(std::string_view key);
 
     // Keys under this handle's path, relative to it, sorted: views of all_keys()' strings, so
@@ -95,6 +96,9 @@ protected:
     // Fills `buf` with the block of `key` at `offset` whose extent and stored type `block`
     // describes, in the stored layout. The default: SER_EUNSUPPORTED.
     virtual void read_block(const std::string &key, const ArrayMeta &block, const std::vector<int64_t> &offset, void *buf);
+    // Whether the C-order entry `key` was written from an array numpy saves with fortran_order
+    // True (HDF5's kFortranOrderAttribute), so that read_stored reorders it. The default: false.
+    virtual bool written_fortran_order(const std::string &) { return false; }
 
     std::shared_ptr<const LoadOptions> shared_options() const { return options_; }
 

@@ -45,6 +45,15 @@ H5Id creation_properties(const std::vector<hsize_t> &chunks, const WriteOptions 
     return dcpl;
 }
 
+void write_fortran_order_attribute(hid_t dataset, const std::string &at) {
+    const std::string what = at + "cannot write the attribute " + kFortranOrderAttribute;
+    H5Id type = h5py_datatype(ElementType{SER_BOOL, SER_BYTEORDER_NA, 1}, at);
+    H5Id space(H5Screate(H5S_SCALAR), SER_EINTERNAL, what);
+    H5Id attr(H5Acreate2(dataset, kFortranOrderAttribute, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), SER_EIO, what);
+    const unsigned char yes = 1;
+    if (H5Awrite(attr.get(), type.get(), &yes) < 0) hdf5_fail(SER_EIO, what);
+}
+
 }  // namespace
 
 void check_h5(herr_t status, int code, const std::string &context) {
@@ -71,6 +80,7 @@ DatasetLayout h5py_dataset_layout(const ArrayMeta &meta, const WriteOptions &opt
     const bool fixed = meta.type.dtype == SER_UNICODE && strings && strings->fixed_size;
     l.type = fixed ? h5py_string_type(strings->fixed_size, H5T_CSET_UTF8, at) : h5py_datatype(meta.type, at);
     if (meta.type.dtype == SER_UNICODE) l.numpy_dtype = meta.type;
+    l.fortran_order = numpy_fortran_order(meta);
     l.space = dataspace_for(meta, at);
     l.chunks = chunk_shape(meta, options, strings);
     l.dcpl = creation_properties(l.chunks, options, at);
@@ -83,7 +93,26 @@ H5Id create_h5py_dataset(hid_t file, const std::string &key, const DatasetLayout
     H5Id dataset(H5Dcreate2(file, key.c_str(), layout.type.get(), layout.space.get(), lcpl.get(), layout.dcpl.get(), H5P_DEFAULT),
                  SER_EINVAL, at + "cannot create the dataset");
     if (layout.numpy_dtype) write_numpy_dtype_attribute(dataset.get(), *layout.numpy_dtype, at);
+    if (layout.fortran_order) write_fortran_order_attribute(dataset.get(), at);
     return dataset;
+}
+
+bool read_fortran_order_attribute(hid_t dataset, const std::string &at) {
+    const htri_t exists = H5Aexists(dataset, kFortranOrderAttribute);
+    if (exists < 0) hdf5_fail(SER_EFORMAT, at + "cannot list the attributes");
+    if (!exists) return false;
+    const std::string bad = at + "attribute " + kFortranOrderAttribute + " ";
+    H5Id attr(H5Aopen(dataset, kFortranOrderAttribute, H5P_DEFAULT), SER_EFORMAT, bad + "cannot be opened");
+    H5Id type(H5Aget_type(attr.get()), SER_EFORMAT, bad + "has no readable datatype");
+    H5Id space(H5Aget_space(attr.get()), SER_EFORMAT, bad + "has no readable dataspace");
+    const H5T_class_t cls = H5Tget_class(type.get());
+    if ((cls != H5T_ENUM && cls != H5T_INTEGER) || H5Tget_size(type.get()) != 1 ||
+        H5Sget_simple_extent_type(space.get()) != H5S_SCALAR)
+        fail(SER_EFORMAT, bad + "is not a scalar bool");
+    unsigned char value = 2;
+    if (H5Aread(attr.get(), type.get(), &value) < 0) hdf5_fail(SER_EFORMAT, bad + "cannot be read");
+    if (value > 1) fail(SER_EFORMAT, bad + "holds " + std::to_string(value) + ", not True or False");
+    return value == 1;
 }
 
 void ensure_group(hid_t file, const std::string &path, const std::string &at) {

@@ -17,6 +17,11 @@ namespace chainerser::core {
 
 constexpr int kH5pyDefaultLevel = 4;  // Chainer's save_hdf5(compression=4)
 
+// Marks a dataset written from an array numpy would save with fortran_order True: a scalar h5py
+// bool True. The dataset stays C order with the array's shape; copying it to NPZ writes a
+// Fortran-ordered member again (docs/on-disk-layout.md).
+constexpr const char *kFortranOrderAttribute = "chainerser_fortran_order";
+
 // File access properties of h5py's File(name, 'w'), plus what the writers need of them.
 H5Id h5py_write_access(const std::string &at);
 
@@ -24,6 +29,7 @@ struct DatasetLayout {
     H5Id type, space, dcpl;
     std::vector<hsize_t> chunks;  // empty: contiguous, unfiltered
     std::optional<ElementType> numpy_dtype;  // a str array's '<U n', kept in kNumpyDtypeAttribute
+    bool fortran_order = false;              // kept in kFortranOrderAttribute
 };
 
 // What h5py's create_dataset(data=..., compression=options.level) makes for `meta` (C order).
@@ -33,6 +39,10 @@ DatasetLayout h5py_dataset_layout(const ArrayMeta &meta, const WriteOptions &opt
 
 // Creates dataset `key` of `layout` in `file` (SER_EEXISTS if the name is taken), with its attribute.
 H5Id create_h5py_dataset(hid_t file, const std::string &key, const DatasetLayout &layout, const std::string &at);
+
+// Whether `dataset` has kFortranOrderAttribute True; SER_EFORMAT naming the key unless the
+// attribute, if there, is a scalar bool or one-byte integer holding 0 or 1.
+bool read_fortran_order_attribute(hid_t dataset, const std::string &at);
 
 // Chainer's require_group(path): SER_EEXISTS if a dataset has the name.
 void ensure_group(hid_t file, const std::string &path, const std::string &at);

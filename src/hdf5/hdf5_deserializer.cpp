@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/thread_pool.h"
 #include "hdf5/hdf5_chunked_io.h"
+#include "hdf5/hdf5_dataset_layout.h"
 #include "hdf5/hdf5_error.h"
 #include "hdf5/hdf5_file.h"
 #include "hdf5/hdf5_filters.h"
@@ -206,6 +207,13 @@ std::optional<ArrayMeta> Hdf5Deserializer::stat_entry(const std::string &key) {
     ArrayMeta meta = describe(inspect(std::move(dataset), at), options().max_entry_bytes, at);
     file_->metas.emplace(key, meta);
     return meta;
+}
+
+bool Hdf5Deserializer::written_fortran_order(const std::string &key) {
+    Hdf5Lock lock;
+    const std::string at = where(file_->name, key);
+    H5Id dataset = hdf5_open_dataset_if_any(file_->h5.get(), key);
+    return dataset && read_fortran_order_attribute(dataset.get(), at);
 }
 
 void Hdf5Deserializer::read_entry(const std::string &key, const ArrayMeta &meta, void *buf) {

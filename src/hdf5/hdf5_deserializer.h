@@ -27,6 +27,7 @@ protected:
     const std::vector<std::string> &all_keys() override;
     void read_block(const std::string &key, const ArrayMeta &block, const std::vector<int64_t> &offset,
                     void *buf) override;
+    bool written_fortran_order(const std::string &key) override;
 
 private:
     // Reads `window` of `key` (all of it when window.count is empty: a scalar) into `buf` in the

@@ -273,13 +273,7 @@ void NpzSerializer::write_entry(const std::string &key, const ConstArrayView &va
         data = none_pickle().data();
         nbytes = none_pickle().size();
     }
-    if (meta.fortran_order) {
-        // numpy writes fortran_order True only for arrays that are not also C-contiguous: with at
-        // most one extent above 1, or no elements, column-major bytes are the C-order bytes.
-        size_t long_axes = 0;
-        for (int64_t d : meta.shape) long_axes += d > 1;
-        if (long_axes <= 1 || meta.count() == 0) meta.fortran_order = false;
-    }
+    meta.fortran_order = numpy_fortran_order(meta);
     const std::string header = encode_npy_header(meta);
     const ByteSpan parts[2] = {{header.data(), header.size()}, {data, nbytes}};
     const std::string name = key + ".npy";

@@ -1,12 +1,16 @@
-// The C++ wrapper's float16 tensors, `<U n` / `|S n` string arrays and bytes scalars: written
-// by the wrapper and checked by NumPy/h5py, and read from files NumPy/h5py wrote
-// (bindings/python_checks/make_fixture.py and check_entries.py, shared with the Rust and Go tests).
+// The C++ wrapper's float16 tensors, `<U n` / `|S n` string arrays, bytes scalars and every
+// numeric dtype: written by the wrapper and checked by NumPy/h5py, and read from files NumPy/h5py
+// wrote (bindings/python_checks/make_fixture.py, all_dtypes.py and check_entries.py, shared with
+// the Rust and Go tests).
 #include <chainerser/chainerser.hpp>
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <cstdio>
+#include <complex>
 #include <cstring>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -330,6 +334,111 @@ TEST(CppDtypes, NumpyAndH5pyFilesReadAsNumpyReadsThem) {
         expect_error([&] { r.get<float>("f16"); }, SER_EMISMATCH, "'f16'");
         expect_error([&] { r.get_bytes("f16"); }, SER_EMISMATCH, "'f16'");
         expect_error([&] { r.get_strings("bytes"); }, SER_EMISMATCH, "'bytes'");
+    }
+}
+
+// ---- every numeric dtype ----------------------------------------------------------------------
+
+// all_dtypes.py's arrays, computed here: shape (2, 3), six values in C order.
+const std::vector<int64_t> kDtShape = {2, 3};
+const double kDtFloats[6] = {-0.0, -1.5, 0.25, 1024.0, 65504.0, 0x1p-24};
+const double kDtImag[6] = {0.5, -0.5, 1.5, -1.5, 2.5, -2.5};
+
+template <class T>
+std::vector<T> dt_values() {
+    using L = std::numeric_limits<T>;
+    std::vector<T> v;
+    for (int i = 0; i < 6; ++i) {
+        if constexpr (std::is_same_v<T, bool>) v.push_back(i % 3 == 0);
+        else if constexpr (std::is_same_v<T, cs::float16>) v.push_back(cs::float16(kDtFloats[i]));
+        else if constexpr (std::is_floating_point_v<T>) v.push_back(T(kDtFloats[i]));
+        else if constexpr (std::is_integral_v<T> && L::is_signed) v.push_back(std::array<T, 6>{L::min(), T(-1), 0, 1, 100, L::max()}[size_t(i)]);
+        else if constexpr (std::is_integral_v<T>)
+            v.push_back(std::array<T, 6>{0, 1, 100, T(T(1) << (L::digits - 1)), T(L::max() - 1), L::max()}[size_t(i)]);
+        else v.push_back(T(typename T::value_type(kDtFloats[i]), typename T::value_type(kDtImag[i])));
+    }
+    return v;
+}
+
+// Bit for bit: -0.0 is not 0.0.
+template <class T>
+bool same_bits(T a, T b) {
+    if constexpr (std::is_same_v<T, bool>) return a == b;
+    else return std::memcmp(&a, &b, sizeof(T)) == 0;
+}
+
+template <class T>
+bool same_bits(const std::vector<T> &a, const std::vector<T> &b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+        if (!same_bits<T>(a[i], b[i])) return false;
+    return true;
+}
+
+template <class... T>
+struct DtList {};
+using AllNumeric = DtList<bool, int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t, cs::float16,
+                          float, double, std::complex<float>, std::complex<double>>;
+const char *const kDtNames[] = {"bool",   "int8",    "int16",   "int32",   "int64",     "uint8",     "uint16",
+                                "uint32", "uint64",  "float16", "float32", "float64",   "complex64", "complex128"};
+
+template <class F, class... T>
+void for_each_dtype(DtList<T...>, F &&f) {
+    size_t i = 0;
+    (f(T(), std::string("dt/") + kDtNames[i++]), ...);
+}
+
+TEST(CppDtypes, EveryNumericDtypeWrittenIsWhatNumpyAndH5pyRead) {
+    const std::string dir = testsupport::scratch_dir();
+    for (const char *name : {"/dt.npz", "/dt.h5"}) {
+        SCOPED_TRACE(name);
+        const std::string path = dir + name;
+        cs::Handle w = create(path);
+        for_each_dtype(AllNumeric(), [&](auto zero, const std::string &key) {
+            using T = decltype(zero);
+            cs::Tensor<T> t(kDtShape);
+            t.data = dt_values<T>();
+            w.put(key, t);
+        });
+        w.close();
+        std::string out;
+        EXPECT_EQ(testsupport::run_python(kChecks + "all_dtypes.py", {"check", path}, &out), 0) << out;
+
+        cs::Handle r = open_read(path);
+        for_each_dtype(AllNumeric(), [&](auto zero, const std::string &key) {
+            using T = decltype(zero);
+            EXPECT_EQ(r.info(key).dtype, cs::dtype_of<T>()) << key;
+            const cs::Tensor<T> got = r.get<T>(key);
+            EXPECT_EQ(got.shape, kDtShape) << key;
+            EXPECT_TRUE(same_bits(got.data, dt_values<T>())) << key;
+        });
+    }
+}
+
+TEST(CppDtypes, EveryNumericDtypeNumpyAndH5pyWroteReadsAsNumpyReadsIt) {
+    const std::string dir = testsupport::scratch_dir();
+    for (const char *name : {"/dt_numpy.npz", "/dt_h5py.h5"}) {
+        SCOPED_TRACE(name);
+        const std::string path = dir + name;
+        std::string out;
+        ASSERT_EQ(testsupport::run_python(kChecks + "all_dtypes.py", {"make", path}, &out), 0) << out;
+        cs::Handle r = open_read(path);
+        for_each_dtype(AllNumeric(), [&](auto zero, const std::string &key) {
+            using T = decltype(zero);
+            const cs::ArrayInfo info = r.info(key);
+            EXPECT_EQ(info.dtype, cs::dtype_of<T>()) << key;
+            EXPECT_EQ(info.itemsize, sizeof(T)) << key;
+            const cs::Tensor<T> got = r.get<T>(key);
+            EXPECT_EQ(got.shape, kDtShape) << key;
+            EXPECT_TRUE(same_bits(got.data, dt_values<T>())) << key;
+            // Column-major: the same values in Fortran order, a[i, j] at j * 2 + i.
+            const std::vector<T> want = dt_values<T>(), f = r.get<T>(key, SER_ORDER_F).data;
+            ASSERT_EQ(f.size(), 6u) << key;
+            for (size_t i = 0; i < 2; ++i)
+                for (size_t j = 0; j < 3; ++j)
+                    EXPECT_TRUE(same_bits<T>(f[j * 2 + i], want[i * 3 + j])) << key;
+        });
+        expect_error([&] { r.get<int16_t>("dt/int32"); }, SER_EMISMATCH, "'dt/int32'");
     }
 }
 

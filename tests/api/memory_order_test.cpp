@@ -7,6 +7,7 @@
 
 #include <cstring>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "support/npz_helpers.h"
@@ -193,6 +194,35 @@ TEST(MemoryOrder, PutExFortranIsWhatNumpyAndH5pyRead) {
         const std::string out = python_ok("memory_order.py", {c == Container::Hdf5 ? "check-h5" : "check-npz", path});
         EXPECT_EQ(out, std::to_string(arrays) + "\n");
     }
+}
+
+// HDF5 keeps C order only, and marks what came Fortran-ordered (chainerser_fortran_order): a copy
+// from it, through another HDF5 file, to NPZ stores each array in the order NumPy would have.
+TEST(MemoryOrder, CopyFromHdf5StoresFortranOrderedArraysFortranOrderedAgain) {
+    const std::string dir = scratch_dir();
+    const std::string h5 = dir + "/orders.h5", h5_copy = dir + "/copy.h5", npz = dir + "/copy.npz";
+    write_both_orders(h5, Container::Hdf5);
+    for (const auto &[from, to, c] :
+         {std::tuple{h5, h5_copy, Container::Hdf5}, std::tuple{h5_copy, npz, Container::NpzStored}}) {
+        Handle r = open_file(from, Container::Hdf5, SER_READ), w = open_file(to, c, SER_WRITE);
+        ASSERT_TRUE(r && w);
+        ASSERT_EQ(ser_copy_all(w.get(), r.get()), SER_OK) << errmsg();
+        ASSERT_EQ(ser_close(w.release()), SER_OK) << errmsg();
+    }
+    Handle r = open_file(npz, Container::NpzStored, SER_READ);
+    ASSERT_TRUE(r);
+    for (int32_t dtype : kDtypes)
+        for (const Shape &shape : kShapes)
+            for (const char *stored : {"c/", "f/"}) {
+                const std::string key = stored + key_of(dtype, shape);
+                ser_array_info info{};
+                ASSERT_EQ(ser_get_info(&info, r.get(), key.c_str()), SER_OK) << errmsg();
+                // NumPy's rule: fortran_order True only with more than one extent above 1, as every
+                // shape here of rank > 1 has.
+                const bool fortran = stored[0] == 'f' && shape.size() > 1;
+                EXPECT_EQ(info.fortran_order, fortran ? SER_ORDER_F : SER_ORDER_C) << key;
+            }
+    expect_both_orders_read(r.get());
 }
 
 // The block [offset, offset + count) of the logical array, in the given order, element by element.

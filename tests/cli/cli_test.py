@@ -120,11 +120,73 @@ class Convert(unittest.TestCase):
                                 self.assertEqual(f[k][()].decode(), str(a[k][()]), k)
                             else:
                                 self.assertTrue(np.array_equal(f[k][()], a[k], equal_nan=a[k].dtype.kind in "fc"), k)
-                    # Members are the same bytes, except Fortran-ordered ones: HDF5 keeps no memory order.
-                    with np.load(src, allow_pickle=True) as a, zipfile.ZipFile(src) as za, zipfile.ZipFile(back) as zb:
-                        for k in a.files:
-                            if not (a[k].ndim > 1 and np.isfortran(a[k])):
-                                self.assertEqual(za.read(k + ".npy"), zb.read(k + ".npy"), k)
+                    # Every member is the same bytes, Fortran-ordered ones too (chainerser_fortran_order).
+                    with zipfile.ZipFile(src) as za, zipfile.ZipFile(back) as zb:
+                        self.assertEqual(sorted(za.namelist()), sorted(zb.namelist()))
+                        for n in za.namelist():
+                            self.assertEqual(za.read(n), zb.read(n), n)
+
+    FORTRAN = {
+        "f/f4": np.asfortranarray(np.arange(12, dtype="<f4").reshape(3, 4) / 7),
+        "f/i2_3d": np.asfortranarray(np.arange(-30, 30, dtype="<i2").reshape(3, 4, 5)),
+        "f/c16": np.asfortranarray((np.arange(6) + 1j * np.arange(6, 12)).reshape(2, 3)),
+        "f/bool": np.asfortranarray(np.arange(6).reshape(3, 2) % 4 == 1),
+        "f/big_endian": np.asfortranarray(np.arange(6, dtype=">f8").reshape(2, 3)),
+        "f/u8_4d": np.asfortranarray(np.arange(2 * 3 * 2 * 2, dtype="<u8").reshape(2, 3, 2, 2)),
+        "f/f2_with_unit_axis": np.asfortranarray(np.arange(6, dtype="<f2").reshape(2, 1, 3)),
+        "f/str": np.asfortranarray(np.array([["a", "bc", "\u00e9"], ["d\x00", "", "f"]], dtype="<U3")),
+        "c/f4": np.arange(12, dtype="<f4").reshape(3, 4),  # C order: no attribute
+        "c/f_vector": np.asfortranarray(np.arange(5, dtype="<i4")),  # numpy writes fortran_order False
+        "c/f_column": np.asfortranarray(np.arange(5, dtype="<i4").reshape(5, 1)),  # both contiguous: False
+    }
+
+    def test_fortran_order_survives_npz_to_h5_to_npz_byte_for_byte(self):
+        import h5py
+        with tempfile.TemporaryDirectory() as d:
+            for level in ([], ["--no-compress"], ["--threads", "2"]):
+                with self.subTest(h5_options=level):
+                    src, h5, h5b, back = (os.path.join(d, n) for n in ("src.npz", "mid.h5", "mid2.h5", "back.npz"))
+                    np.savez(src, **self.FORTRAN)  # stored members
+                    with zipfile.ZipFile(src) as z:
+                        headers = {n: z.read(n)[:128] for n in z.namelist()}
+                    self.assertIn(b"'fortran_order': True", headers["f/f4.npy"])  # the fixture is what it says
+                    self.assertIn(b"'fortran_order': False", headers["c/f_column.npy"])
+                    for a, b, *opts in ((src, h5, *level), (h5, h5b, *level), (h5b, back, "--no-compress")):
+                        rc, _, err = run("convert", a, b, *opts)
+                        self.assertEqual(rc, 0, err)
+                    for other in (h5, h5b, back):
+                        rc, out, err = run("diff", src, other)
+                        self.assertEqual((rc, out), (0, ""), err)
+                    with zipfile.ZipFile(src) as za, zipfile.ZipFile(back) as zb:
+                        self.assertEqual(sorted(za.namelist()), sorted(zb.namelist()))
+                        for n in za.namelist():
+                            self.assertEqual(za.read(n), zb.read(n), n)
+                    for path in (h5, h5b):  # ordinary C-order datasets of the logical shape
+                        with h5py.File(path, "r") as f:
+                            for k, want in self.FORTRAN.items():
+                                ds = f[k]
+                                self.assertEqual(ds.shape, want.shape, k)
+                                fortran = k.startswith("f/")
+                                self.assertEqual("chainerser_fortran_order" in ds.attrs, fortran, k)
+                                if fortran:
+                                    self.assertIs(ds.attrs["chainerser_fortran_order"], np.True_, k)
+                                got = ds.asstr()[()] if want.dtype.kind == "U" else ds[()]
+                                got = np.asarray(got, dtype=want.dtype) if want.dtype.kind == "U" else got
+                                self.assertTrue(np.array_equal(got, want), k)
+                                self.assertEqual(got.astype(want.dtype.newbyteorder("=")).tobytes(),
+                                                 np.ascontiguousarray(want).astype(
+                                                     want.dtype.newbyteorder("=")).tobytes(), k)
+
+    def test_a_bad_fortran_order_attribute_is_a_format_error(self):
+        import h5py
+        with tempfile.TemporaryDirectory() as d:
+            h5, back = os.path.join(d, "bad.h5"), os.path.join(d, "back.npz")
+            with h5py.File(h5, "w") as f:
+                f.create_dataset("w", data=np.zeros((2, 3), "f4")).attrs["chainerser_fortran_order"] = np.int8(2)
+            rc, _, err = run("convert", h5, back)
+            self.assertEqual(rc, 2, err)
+            self.assertIn("chainerser_fortran_order", err)
+            self.assertIn("'w'", err)
 
     STRINGS = {
         "wide": np.array(["ab", "c"], dtype="<U7"),  # wider than its longest string

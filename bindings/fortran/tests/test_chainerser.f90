@@ -62,6 +62,10 @@ program test_chainerser
   call float16_matches_numpy('h5')
   call strings_match_numpy('npz')
   call strings_match_numpy('h5')
+  call scalars_match_numpy('npz')
+  call scalars_match_numpy('h5')
+  call blocks_match_numpy('npz')
+  call blocks_match_numpy('h5')
 
   if (failures > 0) then
     write (error_unit, '(i0, a)') failures, ' check(s) failed'
@@ -663,6 +667,22 @@ contains
     call check(stat == SER_EMISMATCH .and. index(msg, 'dtype') > 0, 'view as another dtype: SER_EMISMATCH')
     call f%view('missing', SER_FLOAT32, p, shp, stat, msg)
     call check(stat == SER_ENOTFOUND, 'view of a missing key: SER_ENOTFOUND')
+    ! A C-ordered member's memory is the Fortran array of the reversed shape: the transpose.
+    call f%view('c/r32', SER_FLOAT32, p, shp, stat, msg, transposed=.true.)
+    call must(stat, msg, 'view transposed c/r32')
+    call c_f_pointer(p, r32, shp)
+    call check(all(shp == [4, 3, 2]) .and. all(reshape(r32, [2, 3, 4], order=[3, 2, 1]) == want%r32), &
+               'view transposed of NumPy C-ordered r32: T(k, j, i) == a[i-1, j-1, k-1]')
+    call f%view('c/i8', SER_INT8, p, shp, stat, msg, transposed=.true.)
+    call must(stat, msg, 'view transposed c/i8')
+    call c_f_pointer(p, i8, shp)
+    call check(all(shp == [3, 4]) .and. all(i8 == transpose(want%i8)), 'view transposed of a C-ordered matrix')
+    call f%view('f/r32', SER_FLOAT32, p, shp, stat, msg, transposed=.true.)
+    call check(stat == SER_EMISMATCH .and. index(msg, 'Fortran-ordered') > 0 .and. &
+               index(msg, 'without transposed') > 0 .and. .not. c_associated(p), &
+               'view transposed of a Fortran-ordered array: ' // trim(msg))
+    call f%view('c/r32', SER_FLOAT32, p, shp, stat, msg)
+    call check(index(msg, 'transposed=.true.') > 0, 'view of a C-ordered array names transposed=: ' // trim(msg))
     call f%close()
 
     call check(run_python('fortran_arrays.py', 'write ' // work // '/numpy_deflated.npz') == 0, 'fortran_arrays.py write')
@@ -675,12 +695,21 @@ contains
     opts%compress = 0
     call ser_create_npz(f, work // '/fortran_stored.npz', options=opts)
     call f%put('r32', want%r32)
+    call f%put('column', want%i8(:, 1:1))  ! (4, 1): NumPy's fortran_order False, the same bytes
     call f%close()
     call ser_open_npz(f, work // '/fortran_stored.npz')
     call f%view('r32', SER_FLOAT32, p, shp, stat, msg)
     call must(stat, msg, 'view of a Fortran-written member')
     call c_f_pointer(p, r32, shp)
     call check(all(r32 == want%r32), 'view of a Fortran-written member')
+    call f%view('column', SER_INT8, p, shp, stat, msg)
+    call must(stat, msg, 'view of a (4, 1) member')
+    call c_f_pointer(p, i8, shp)
+    call check(all(shp == [4, 1]) .and. all(i8 == want%i8(:, 1:1)), 'view of a member with one extent above 1')
+    call f%view('column', SER_INT8, p, shp, stat, msg, transposed=.true.)
+    call must(stat, msg, 'view transposed of a (4, 1) member')
+    call c_f_pointer(p, i8, shp)
+    call check(all(shp == [1, 4]) .and. all(i8 == transpose(want%i8(:, 1:1))), 'view transposed of a (4, 1) member')
     call f%close()
   end subroutine
 
@@ -758,6 +787,41 @@ contains
     call check(all(s2 == want_s2), fmt // ': |S3 rank 2 read')
     call f%get_bytes('b', b)
     call check(b == want_b, fmt // ': bytes scalar read, interior NUL kept')
+    ! Blocks (offset=, an HDF5 hyperslab in HDF5) and batches of string arrays.
+    block
+      character(16), target :: u1_block(2), u2_block(2, 2), s2_block(1, 2), bu1(4), bs2(2, 2)
+      character(4), target :: narrow(4)
+      real(real32), target :: scalar
+      type(ser_batch) :: batch
+      call f%get_strings('u1', u1_block, offset=[1_int64])
+      call check(all(u1_block == want_u1(2:3)), fmt // ': <U5 block u1[1:3]')
+      call f%get_strings('u2', u2_block, offset=[0_int64, 1_int64])
+      call check(all(u2_block == want_u2(1:2, 2:3)), fmt // ': <U3 block u2[0:2, 1:3]')
+      call f%get_byte_strings('s2', s2_block, offset=[1_int64, 0_int64])
+      call check(all(s2_block == want_s2(2:2, 1:2)), fmt // ': |S3 block s2[1:2, 0:2]')
+      call f%get_strings('u2', u2_block, offset=[1_int64, 1_int64], stat=st, errmsg=msg)
+      call check(st == SER_EINVAL .and. index(msg, 'outside') > 0, fmt // ': string block outside: ' // trim(msg))
+      call f%get_strings('u2', u2_block, offset=[1_int64], stat=st, errmsg=msg)
+      call check(st == SER_EINVAL .and. index(msg, 'offset has 1 values') > 0, fmt // ': short offset: ' // trim(msg))
+      call batch%add_strings('u1', bu1)
+      call batch%add_byte_strings('s2', bs2)
+      call batch%add('f', scalar)
+      call f%get_batch(batch, st, msg)
+      call check(st == SER_OK .and. all(bu1 == want_u1) .and. all(bs2 == want_s2) .and. scalar == 1.5, &
+                 fmt // ': batch of strings, bytes and a float: ' // trim(msg))
+      narrow = 'kept'
+      call batch%add_strings('u1', narrow)
+      call batch%add_strings('nothing', bu1)
+      call f%get_batch(batch, st, msg)
+      call check(st == SER_EBUFSIZE .and. index(msg, 'element 2') > 0 .and. all(narrow == 'kept'), &
+                 fmt // ': batch: an element longer than the array: ' // trim(msg))
+      call check(batch%status(4) == SER_EBUFSIZE .and. batch%status(5) == SER_ENOTFOUND .and. &
+                 batch%status(1) == SER_OK, fmt // ': batch statuses of string reads')
+      call batch%clear()
+      call batch%add_byte_strings('u1', bs2(:, 1))
+      call f%get_batch(batch, st, msg)
+      call check(st == SER_EMISMATCH .and. index(msg, 'u1') > 0, fmt // ': batch: <U as |S: ' // trim(msg))
+    end block
 
     ! Errors through stat/errmsg.
     short = 'kept'
@@ -804,6 +868,222 @@ contains
     call f%close(st, msg)
     call must(st, msg, 'close ' // path)
     call check(run_python('fortran_strings.py', 'check ' // fmt // ' ' // path) == 0, fmt // ': fortran_strings.py check')
+  end subroutine
+
+  !> Scalars (bindings/python_checks/fortran_scalars.py): put writes 0-d arrays as Chainer saves
+  !> Python and NumPy scalars, get into a scalar variable follows Chainer's scalar rules.
+  subroutine scalars_match_numpy(fmt)
+    character(*), intent(in) :: fmt
+    type(ser_file) :: f
+    character(:), allocatable :: path
+    character(len=1024) :: msg
+    integer(int8) :: i8
+    integer(int16) :: i16
+    integer(int32) :: i32
+    integer(int64) :: i64
+    real(real32) :: r32
+    real(real64) :: r64
+    complex(real32) :: c8
+    complex(real64) :: c16
+    logical :: l
+    logical(c_bool) :: cb
+    integer :: st, oc
+
+    path = work // '/numpy_scalars.' // fmt
+    call check(run_python('fortran_scalars.py', 'write ' // fmt // ' ' // path) == 0, fmt // ': fortran_scalars.py write')
+    call open_as(f, fmt, path, .false.)
+    ! A Python int reads into every integer kind it fits, and into reals (Chainer's float rule).
+    call f%get('py_int', i64, oc)
+    call check(oc == SER_LOADED .and. i64 == 1000, fmt // ': Python int as int64')
+    call f%get('py_int', i32)
+    call f%get('py_int', i16)
+    call check(i32 == 1000 .and. i16 == 1000, fmt // ': Python int as int32 and int16')
+    call f%get('py_int', r64)
+    call f%get('py_int', r32)
+    call check(r64 == 1000 .and. r32 == 1000, fmt // ': Python int as real64 and real32')
+    i8 = 5
+    call f%get('py_int', i8, stat=st, errmsg=msg)
+    call check(st == SER_EMISMATCH .and. i8 == 5 .and. index(msg, "'py_int'") > 0 .and. index(msg, '1000') > 0, &
+               fmt // ': 1000 does not fit int8: ' // trim(msg))
+    call f%get('py_float', r64)
+    call f%get('py_float', r32)
+    call check(r64 == 0.1_real64 .and. r32 == real(0.1_real64, real32), fmt // ': Python float as real64 and real32')
+    call f%get('py_float', i64, stat=st, errmsg=msg)
+    call check(st == SER_EMISMATCH .and. index(msg, 'py_float') > 0, fmt // ': float as int: ' // trim(msg))
+    call f%get('py_bool', l)
+    call f%get('false', cb)
+    call check(l .and. .not. cb, fmt // ': Python bools as logical and logical(c_bool)')
+    call f%get('py_bool', i64)
+    call f%get('py_bool', r64)
+    call check(i64 == 1 .and. r64 == 1, fmt // ': a bool is an int and a float (Chainer rules)')
+    call f%get('py_int', l, stat=st, errmsg=msg)
+    call check(st == SER_EMISMATCH .and. index(msg, 'py_int') > 0, fmt // ': int as logical: ' // trim(msg))
+    call f%get('np_int32', i64)
+    call f%get('np_int32', i8)
+    call check(i64 == -7 .and. i8 == -7, fmt // ': numpy int32 scalar as int64 and int8')
+    call f%get('np_float32', r64)
+    call check(r64 == 2.5_real64, fmt // ': numpy float32 scalar as real64')
+    call f%get('u8', i16)
+    call check(i16 == 200, fmt // ': uint8 200 as int16')
+    call f%get('u8', i8, stat=st, errmsg=msg)
+    call check(st == SER_EMISMATCH, fmt // ': uint8 200 does not fit int8: ' // trim(msg))
+    i32 = 9
+    call f%get('big', i32, stat=st, errmsg=msg)
+    call check(st == SER_EMISMATCH .and. i32 == 9 .and. index(msg, '1099511627776') > 0, &
+               fmt // ': 2**40 does not fit int32: ' // trim(msg))
+    call f%get('big', i64)
+    call check(i64 == 2_int64**40, fmt // ': 2**40 as int64')
+    call f%get('uint_big', i64, stat=st, errmsg=msg)
+    call check(st == SER_EMISMATCH .and. index(msg, 'uint_big') > 0, fmt // ': 2**63 + 5 as int64: ' // trim(msg))
+    call f%get('one_element', i32)
+    call f%get('one_element_f', r32)
+    call check(i32 == -5 .and. r32 == 0.25, fmt // ': one-element arrays read as scalars')
+    call f%get('c', c16)
+    call f%get('c8', c8)
+    call check(c16 == (1.5_real64, -2.0_real64) .and. c8 == (0.5, 0.25), fmt // ': complex scalars')
+    call f%get('vector', i64, stat=st, errmsg=msg)
+    call check(st == SER_EMISMATCH .and. index(msg, 'vector') > 0, fmt // ': a (3,) array is no scalar: ' // trim(msg))
+    call f%get('nothing', i64, oc, stat=st, errmsg=msg)
+    call check(st == SER_ENOTFOUND .and. index(msg, 'nothing') > 0, fmt // ': missing scalar: ' // trim(msg))
+    call f%close()
+    ! Not strict: a missing scalar keeps its value.
+    call open_with_options(f, fmt, path)
+    i64 = 42
+    call f%get('nothing', i64, oc)
+    call check(oc == SER_SKIP_MISSING .and. i64 == 42, fmt // ': missing scalar skipped when not strict')
+    call f%close()
+
+    path = work // '/fortran_scalars.' // fmt
+    call open_as(f, fmt, path, .true.)
+    call f%put('py_int', 1000_int64)
+    call f%put('py_float', 0.1_real64)
+    call f%put('py_bool', .true.)
+    call f%put('c_bool', logical(.false., c_bool))
+    call f%put('i8', -3_int8)
+    call f%put('i16', 300_int16)
+    call f%put('i32', -7_int32)
+    call f%put('r32', 2.5_real32)
+    call f%put('r32_third', 1.0_real32 / 3)
+    call f%put('c', (1.5_real64, -2.0_real64))
+    call f%put('c8', (0.5_real32, 0.25_real32))
+    call f%close(st, msg)
+    call must(st, msg, 'close ' // path)
+    call check(run_python('fortran_scalars.py', 'check ' // fmt // ' ' // path) == 0, fmt // ': fortran_scalars.py check')
+  end subroutine
+
+  !> Blocks (get with offset=: ser_get_array_slab_ex, an HDF5 hyperslab in an HDF5 file) of every
+  !> rank 0-4, element type and stored order, checked byte for byte against NumPy/h5py slicing
+  !> (python_checks/order_bytes.py dump, column-major), and against the Fortran section: NumPy's
+  !> a[o1:o1+n1, ...] is A(o1+1:o1+n1, ...). The large arrays the binding writes are chunked
+  !> and deflated (HDF5) or deflated (NPZ), so the blocks cross chunk boundaries.
+  subroutine blocks_match_numpy(fmt)
+    character(*), intent(in) :: fmt
+    type(ser_file) :: f
+    character(:), allocatable :: path, big
+    real(real32) :: r3(1, 3, 3), r3c(2, 2, 2), r2(2, 2), empty(0, 2), big2(300, 50), b2(101, 20)
+    real(real64) :: d2(2, 2), big3(20, 30, 9), b3(11, 20, 5)
+    integer(int16) :: i4(1, 2, 1, 2), h2(2, 2)
+    integer(int32) :: scalar, big4(12, 10, 8, 9), b4(4, 8, 3, 5)
+    integer(int64) :: big1(5000), b1(700), none(0)
+    logical(c_bool) :: m2(2, 3)
+    complex(real32) :: c2(3, 1)
+    integer :: i, j, k, l
+
+    path = work // '/numpy_blocks.' // fmt
+    call check(run_python('order_bytes.py', 'make ' // path) == 0, fmt // ': order_bytes.py make')
+    call open_as(f, fmt, path, .false.)
+    call f%get('f32', r3, offset=[1_int64, 0_int64, 1_int64])
+    call expect_block(path, 'f32[1:2,0:3,1:4]', transfer(r3, [0_int8]), fmt // ': f32 rank 3')
+    call f%get('f32c', r3c, offset=[0_int64, 1_int64, 2_int64])
+    call expect_block(path, 'f32c[0:2,1:3,2:4]', transfer(r3c, [0_int8]), fmt // ': f32c rank 3, C order')
+    call f%get('f64be', d2, offset=[1_int64, 0_int64])
+    call expect_block(path, 'f64be[1:3,0:2]', transfer(d2, [0_int8]), fmt // ': f64be big-endian')
+    call f%get('i16', i4, offset=[1_int64, 0_int64, 1_int64, 0_int64])
+    call expect_block(path, 'i16[1:2,0:2,1:2,0:2]', transfer(i4, [0_int8]), fmt // ': i16 rank 4')
+    call f%get('mask', m2, offset=[1_int64, 1_int64])
+    call expect_block(path, 'mask[1:3,1:4]', transfer(m2, [0_int8]), fmt // ': mask bool')
+    call f%get('c64', c2, offset=[0_int64, 1_int64])
+    call expect_block(path, 'c64[0:3,1:2]', transfer(c2, [0_int8]), fmt // ': c64 complex')
+    call f%get('f16', h2, offset=[0_int64, 1_int64], dtype=SER_FLOAT16)
+    call expect_block(path, 'f16[0:2,1:3]', transfer(h2, [0_int8]), fmt // ': f16 bits')
+    call f%get('f32', r2, offset=[0_int64, 2_int64, 0_int64], stat=i)
+    call check(i == SER_EINVAL, fmt // ': a block of another rank')
+    call f%get('empty', empty, offset=[0_int64, 1_int64])
+    call expect_block(path, 'empty[0:0,1:3]', transfer(empty, [0_int8]), fmt // ': empty block')
+    call f%get('scalar', scalar, offset=none)
+    call expect_block(path, 'scalar', transfer(scalar, [0_int8]), fmt // ': rank 0 block')
+    call f%close()
+
+    do concurrent(i=1:20, j=1:30, k=1:9)
+      big3(i, j, k) = 1000 * i + 10 * j + k + 0.25_real64
+    end do
+    do concurrent(i=1:12, j=1:10, k=1:8, l=1:9)
+      big4(i, j, k, l) = 1000 * i + 100 * j + 10 * k + l
+    end do
+    do concurrent(i=1:300, j=1:50)
+      big2(i, j) = real(i, real32) - real(j, real32) / 64
+    end do
+    big1 = [(3_int64 * i - 7000, i=1, 5000)]
+    big = work // '/fortran_blocks.' // fmt
+    call open_as(f, fmt, big, .true.)
+    call f%put('big1', big1)
+    call f%put('big2', big2)
+    call f%put('big3', big3)
+    call f%put('big4', big4)
+    call f%close()
+    call open_as(f, fmt, big, .false.)
+    call f%get('big1', b1, offset=[1234_int64])
+    call check(all(b1 == big1(1235:1934)), fmt // ': big1 block is the section')
+    call expect_block(big, 'big1[1234:1934]', transfer(b1, [0_int8]), fmt // ': big1 rank 1')
+    call f%get('big2', b2, offset=[17_int64, 3_int64])
+    call check(all(b2 == big2(18:118, 4:23)), fmt // ': big2 block is the section')
+    call expect_block(big, 'big2[17:118,3:23]', transfer(b2, [0_int8]), fmt // ': big2 rank 2')
+    call f%get('big3', b3, offset=[3_int64, 7_int64, 2_int64])
+    call check(all(b3 == big3(4:14, 8:27, 3:7)), fmt // ': big3 block is the section')
+    call expect_block(big, 'big3[3:14,7:27,2:7]', transfer(b3, [0_int8]), fmt // ': big3 rank 3')
+    call f%get('big4', b4, offset=[5_int64, 1_int64, 3_int64, 2_int64])
+    call check(all(b4 == big4(6:9, 2:9, 4:6, 3:7)), fmt // ': big4 block is the section')
+    call expect_block(big, 'big4[5:9,1:9,3:6,2:7]', transfer(b4, [0_int8]), fmt // ': big4 rank 4')
+    call f%get('big4', b4, offset=[9_int64, 1_int64, 3_int64, 2_int64], stat=i)
+    call check(i == SER_EINVAL, fmt // ': a block past the end')
+    call f%close()
+  end subroutine
+
+  !> Checks bytes (a block read column-major) against order_bytes.py's hex of spec in path.
+  subroutine expect_block(path, spec, bytes, what)
+    character(*), intent(in) :: path, spec, what
+    integer(int8), intent(in) :: bytes(:)
+    character(*), parameter :: digits = '0123456789abcdef'
+    character(:), allocatable :: out, hex
+    character(len=65536) :: line
+    integer :: unit, ios, i, b
+    out = work // '/block.txt'
+    call check(run_python('order_bytes.py', 'dump ' // path // " F '" // spec // "' > " // out) == 0, &
+               what // ': order_bytes.py dump')
+    open (newunit=unit, file=out, status='old', action='read')
+    line = ''
+    read (unit, '(a)', iostat=ios) line
+    close (unit)
+    allocate (character(2 * size(bytes)) :: hex)
+    do i = 1, size(bytes)
+      b = iand(int(bytes(i)), 255)
+      hex(2 * i - 1:2 * i) = digits(b / 16 + 1:b / 16 + 1) // digits(mod(b, 16) + 1:mod(b, 16) + 1)
+    end do
+    call check(ios == 0 .and. trim(line) == hex, what // ': ' // spec // ' is what NumPy/h5py slice')
+  end subroutine
+
+  !> Opens path (fmt) for reading with strict = 0.
+  subroutine open_with_options(f, fmt, path)
+    type(ser_file), intent(out) :: f
+    character(*), intent(in) :: fmt, path
+    type(ser_options) :: o
+    o = ser_default_options()
+    o%strict = 0
+    if (fmt == 'npz') then
+      call ser_open_npz(f, path, options=o)
+    else
+      call ser_open_h5(f, path, options=o)
+    end if
   end subroutine
 
   !> Opens path as fmt ('npz' or 'h5'): a new file to write with create, else one to read.

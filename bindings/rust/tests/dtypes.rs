@@ -1,8 +1,12 @@
-//! float16, complex64/complex128, `<U n`/`|S n` arrays and bytes scalars: written by the binding
-//! and checked by NumPy/h5py, and read from files NumPy/h5py wrote (python_checks/make_fixture.py).
+//! float16, complex64/complex128, `<U n`/`|S n` arrays, bytes scalars and every numeric dtype:
+//! written by the binding and checked by NumPy/h5py, and read from files NumPy/h5py wrote
+//! (python_checks/make_fixture.py and all_dtypes.py).
 mod common;
 
-use chainerser::{Cast, Complex32, Complex64, DType, ErrorKind, ReadOptions, WriteOptions, F16};
+use chainerser::{
+    Cast, Complex32, Complex64, DType, Element, ErrorKind, Order, ReadOptions, ReaderGroup, WriteOptions,
+    WriterGroup, F16,
+};
 use common::*;
 
 /// NumPy's float16 of 0, -0, 1/3, 65504, 2**-24, inf, -inf, nan (make_fixture.py's `f16`).
@@ -248,5 +252,100 @@ fn numpy_and_h5py_files_read_as_numpy_reads_them() {
                 ("f16", r.read_bytes("f16").unwrap_err()),
             ],
         );
+    }
+}
+
+// ---- every numeric dtype: all_dtypes.py's arrays, computed here ------------------------------
+
+const DT_SHAPE: [usize; 2] = [2, 3];
+const DT_BOOLS: [bool; 6] = [true, false, false, true, false, false];
+const DT_IMAG: [f64; 6] = [0.5, -0.5, 1.5, -1.5, 2.5, -2.5];
+
+fn dt_floats() -> [f64; 6] {
+    [-0.0, -1.5, 0.25, 1024.0, 65504.0, 2f64.powi(-24)]
+}
+
+macro_rules! signed {
+    ($t:ty) => {
+        vec![<$t>::MIN, -1, 0, 1, 100, <$t>::MAX]
+    };
+}
+macro_rules! unsigned {
+    ($t:ty) => {
+        vec![0, 1, 100, 1 << (<$t>::BITS - 1), <$t>::MAX - 1, <$t>::MAX]
+    };
+}
+
+/// Calls `$f(args.., key, values)` for every numeric dtype but bool, each with its own `T`.
+macro_rules! each_numeric_dtype {
+    ($f:ident $(, $arg:expr)*) => {{
+        let fl = dt_floats();
+        $f($($arg,)* "dt/int8", signed!(i8));
+        $f($($arg,)* "dt/int16", signed!(i16));
+        $f($($arg,)* "dt/int32", signed!(i32));
+        $f($($arg,)* "dt/int64", signed!(i64));
+        $f($($arg,)* "dt/uint8", unsigned!(u8));
+        $f($($arg,)* "dt/uint16", unsigned!(u16));
+        $f($($arg,)* "dt/uint32", unsigned!(u32));
+        $f($($arg,)* "dt/uint64", unsigned!(u64));
+        $f($($arg,)* "dt/float16", fl.map(F16::from_f64).to_vec());
+        $f($($arg,)* "dt/float32", fl.map(|x| x as f32).to_vec());
+        $f($($arg,)* "dt/float64", fl.to_vec());
+        $f($($arg,)* "dt/complex64", (0..6).map(|i| Complex32::new(fl[i] as f32, DT_IMAG[i] as f32)).collect());
+        $f($($arg,)* "dt/complex128", (0..6).map(|i| Complex64::new(fl[i], DT_IMAG[i])).collect());
+    }};
+}
+
+/// The elements' bytes: compared so that -0.0 differs from 0.0.
+fn bytes_of<T: Element>(v: &[T]) -> Vec<u8> {
+    // SAFETY: every Element is plain old data (integers, floats, #[repr(C)] pairs of floats).
+    unsafe { std::slice::from_raw_parts(v.as_ptr().cast::<u8>(), std::mem::size_of_val(v)) }.to_vec()
+}
+
+fn write_dt<T: Element>(w: &WriterGroup, k: &str, want: Vec<T>) {
+    w.write(k, &DT_SHAPE, &want).unwrap();
+}
+
+fn expect_dt<T: Element>(r: &ReaderGroup, k: &str, want: Vec<T>) {
+    assert_eq!(r.info(k).unwrap().dtype, T::DTYPE, "{k}");
+    let got = r.read::<T>(k).unwrap().unwrap();
+    assert_eq!(got.shape, DT_SHAPE, "{k}");
+    assert_eq!(bytes_of(&got.data), bytes_of(&want), "{k}");
+    // Column-major, as a Fortran array of the same extents: a[i, j] at j * 2 + i.
+    let f = r.read_order::<T>(k, Order::F).unwrap().unwrap().data;
+    let transposed: Vec<T> = (0..6).map(|n| want[(n % 2) * 3 + n / 2]).collect();
+    assert_eq!(bytes_of(&f), bytes_of(&transposed), "{k} in Fortran order");
+}
+
+#[test]
+fn every_numeric_dtype_written_is_what_numpy_and_h5py_read() {
+    let _serial = serial();
+    for format in ["npz", "h5"] {
+        let path = temp(&format!("dtypes-all.{format}"));
+        let w = create(format, &path, &WriteOptions::default());
+        w.write_bools("dt/bool", &DT_SHAPE, &DT_BOOLS).unwrap();
+        each_numeric_dtype!(write_dt, &w);
+        w.close().unwrap();
+        python_check("all_dtypes.py", &["check", path.to_str().unwrap()]);
+
+        let r = open(format, &path, &ReadOptions::default());
+        let b = r.read_bools("dt/bool").unwrap().unwrap();
+        assert_eq!((b.shape, b.data), (DT_SHAPE.to_vec(), DT_BOOLS.to_vec()), "{format}");
+        each_numeric_dtype!(expect_dt, &r);
+    }
+}
+
+#[test]
+fn every_numeric_dtype_numpy_and_h5py_wrote_reads_as_numpy_reads_it() {
+    let _serial = serial();
+    for format in ["npz", "h5"] {
+        let path = temp(&format!("dtypes-all-numpy.{format}"));
+        python_check("all_dtypes.py", &["make", path.to_str().unwrap()]);
+        let r = open(format, &path, &ReadOptions::default());
+        assert_eq!(r.info("dt/bool").unwrap().dtype, DType::Bool);
+        let b = r.read_bools("dt/bool").unwrap().unwrap();
+        assert_eq!((b.shape, b.data), (DT_SHAPE.to_vec(), DT_BOOLS.to_vec()), "{format}");
+        each_numeric_dtype!(expect_dt, &r);
+        expect_mismatches(format, [("dt/int32", r.read::<i16>("dt/int32").unwrap_err())]);
     }
 }
