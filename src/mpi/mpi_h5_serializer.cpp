@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "core/atomic_file.h"
+#include "core/byte_buffer.h"
 #include "core/convert.h"
 #include "core/error.h"
 #include "hdf5/hdf5_dataset_layout.h"
@@ -12,6 +13,7 @@
 #include "hdf5/hdf5_file.h"
 #include "hdf5/hdf5_lock.h"
 #include "hdf5/hdf5_strings.h"
+#include "npz/zip_sink.h"
 
 namespace chainerser::core {
 
@@ -40,9 +42,12 @@ struct MpiH5Serializer::State : MpiSave {
     std::string temp;                        // the file being written, beside the target
     H5Id h5;                                 // the file, open on every rank; empty once closed
     // This rank's groups and entries in put order, encoded (every rank decodes every rank's),
-    // and the data of its entries.
+    // and where the data of each of its entries lies in `spill`: a nameless scratch file beside
+    // the target, made on the first entry with data, so that the entries cost no memory until
+    // they are written at close.
     std::vector<unsigned char> records;
-    std::vector<std::vector<unsigned char>> data;
+    std::vector<std::pair<uint64_t, uint64_t>> data;  // offset, size
+    std::unique_ptr<ScratchFileSink> spill;
 };
 
 namespace {
@@ -260,13 +265,24 @@ void MpiH5Serializer::write_entry(const std::string &key, const ConstArrayView &
     State &s = *state_;
     s.check_open();
     ArrayMeta meta = value.meta;
-    std::vector<unsigned char> bytes(value.nbytes);
-    if (meta.fortran_order && meta.shape.size() > 1)
-        fortran_to_c(value.data, bytes.data(), meta.shape, meta.type.itemsize);
-    else if (value.nbytes)
-        std::memcpy(bytes.data(), value.data, value.nbytes);
-    meta.fortran_order = false;
     const bool text = meta.type.dtype == SER_UNICODE;
+    std::vector<unsigned char> bytes;  // the data in C order, when it is not already
+    const void *c_order = value.data;
+    if (meta.fortran_order && meta.shape.size() > 1) {
+        bytes.resize(value.nbytes);
+        fortran_to_c(value.data, bytes.data(), meta.shape, meta.type.itemsize);
+        c_order = bytes.data();
+    } else if (text) {
+        bytes.assign(static_cast<const unsigned char *>(value.data), static_cast<const unsigned char *>(value.data) + value.nbytes);
+    }
+    meta.fortran_order = false;
+    std::pair<uint64_t, uint64_t> span{0, 0};
+    if (!text && value.nbytes) {
+        if (!s.spill) s.spill = std::make_unique<ScratchFileSink>(s.file);
+        span = {s.spill->size(), value.nbytes};
+        if (int err = s.spill->write(c_order, value.nbytes))
+            fail(SER_EIO, where(s.file, key) + "cannot write to a scratch file beside the file: " + std::strerror(err));
+    }
     s.records.push_back(kEntry);
     put_u64(s.records, key.size());
     put_bytes(s.records, key.data(), key.size());
@@ -274,7 +290,7 @@ void MpiH5Serializer::write_entry(const std::string &key, const ConstArrayView &
     put_bytes(s.records, &info, sizeof info);
     put_u64(s.records, text ? bytes.size() : 0);
     if (text) put_bytes(s.records, bytes.data(), bytes.size());
-    s.data.push_back(text ? std::vector<unsigned char>() : std::move(bytes));
+    s.data.push_back(span);
 }
 
 void MpiH5Serializer::write_slab(const std::string &full, const ArrayMeta &global, const std::vector<int64_t> &,
@@ -309,6 +325,9 @@ void MpiH5Serializer::commit() {
     agree_commit(alone, together);
     try {
         const std::vector<Item> items = decode(all_records(comm, s.records));
+        collectively(comm, [&] {
+            if (s.spill) s.spill->commit();  // flushed, to be read back
+        });
         const hid_t file = s.h5.get();
         for (const Item &it : items) {
             const std::string at = where(s.file, it.key);
@@ -323,11 +342,20 @@ void MpiH5Serializer::commit() {
             const DatasetLayout layout = h5py_dataset_layout(it.meta, s.options, at, strings ? &*strings : nullptr);
             const bool mine = it.owner == comm.rank();
             const std::vector<int64_t> origin(it.meta.shape.size(), 0);
+            // Only the entry being written is in memory (read back from the scratch file).
+            ByteBuffer bytes;
+            collectively(comm, [&] {
+                const auto [offset, size] = mine ? s.data[it.index] : std::pair<uint64_t, uint64_t>{0, 0};
+                if (!size) return;
+                bytes = ByteBuffer(size_t(size));
+                s.spill->read(offset, bytes.data(), bytes.size());
+            });
             write_dataset_agreed(comm, file, it.key, layout, it.meta.count() && it.meta.type.dtype != SER_UNICODE, origin,
-                                 mine ? it.meta.shape : origin, !mine, mine ? s.data[it.index].data() : nullptr, at,
+                                 mine ? it.meta.shape : origin, !mine, mine ? bytes.data() : nullptr, at,
                                  at + "put by rank " + std::to_string(it.owner) + " and by another rank or slab");
         }
         s.data.clear();
+        s.spill.reset();
         collectively(comm, [&] {
             Hdf5Lock lock;
             check_h5(H5Fflush(s.h5.get(), H5F_SCOPE_LOCAL), SER_EIO, s.file + ": cannot finish writing the HDF5 file");

@@ -52,7 +52,7 @@ constexpr size_t kSplitBytes = 2 * kPieceBytes;
 // The data bytes per piece: kPieceBytes, or more (whole MiB) so that the piece index fits.
 size_t piece_bytes(size_t data_size) {
     constexpr size_t kMiB = size_t(1) << 20;
-    const size_t per = (data_size / (kMaxPieceIndexEntries + 1) + kMiB) / kMiB * kMiB;
+    const size_t per = (data_size / (kMaxWrittenPieceIndexEntries + 1) + kMiB) / kMiB * kMiB;
     return std::max(kPieceBytes, per);
 }
 
@@ -198,7 +198,7 @@ struct NpzSerializer::Archive {
                 &pool, pieces, [&](size_t i) { return deflate_piece(header, data, per, i, pieces, level); },
                 [&](size_t, const Deflated &piece) {
                     crc = crc32_concat(crc, piece.crc, piece.size);
-                    zip->append({piece.stream.data(), piece.stream.size()}, piece.size);
+                    zip->append({piece.stream.data(), piece.stream.size()}, piece.size, piece.crc);
                     return true;
                 });
             zip->end(crc);

@@ -18,7 +18,7 @@ public:
     NpzSerializer(std::string path, std::shared_ptr<Archive> archive);
     ~NpzSerializer() override;
     static std::unique_ptr<AbstractSerializer> create(const std::string &file, const WriteOptions &options);
-    // A root whose members go to `zip` (an MPI rank's own members, kept in memory); `file` names
+    // A root whose members go to `zip` (an MPI rank's own members, in a scratch file); `file` names
     // the archive in messages.
     static std::unique_ptr<NpzSerializer> create_with(std::unique_ptr<ZipWriter> zip, const std::string &file,
                                                       const WriteOptions &options);
