@@ -58,7 +58,7 @@ void ZipWriter::add(const std::string &name, const MemberSpec &spec, const ByteS
         written.crc = crc->get();
         patch_u32(offset + kLocalCrcAt, written.crc);
     }
-    entries_.push_back({name, written, comp_size, offset, {}});
+    entries_.push_back({name, written, comp_size, offset, {}, {}});
 }
 
 void ZipWriter::begin(const std::string &name, const MemberSpec &spec) {

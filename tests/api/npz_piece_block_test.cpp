@@ -26,6 +26,7 @@ ser_options options(int threads) {
     ser_options o;
     ser_options_init(&o, SER_OPTIONS_VERSION);
     o.threads = threads;
+    o.cast = SER_CAST_SAFE;  // float32 blocks read as float64 too
     return o;
 }
 
