@@ -627,8 +627,9 @@ TEST(MpiMemory, RankLocalMembersAndBlockReadsStayWithinTheBound) {
     std::printf("[rank %d] block read of %lld MiB of a %lld MiB member: peak RSS growth %.1f MiB\n", g_rank,
                 (long long)(block.size() * 8 >> 20), (long long)(rows * cols * 8 >> 20), double(growth) / (1 << 20));
     EXPECT_TRUE(back == block);
-    // Inflating the whole member (16 MiB or more) would not pass this; one piece's scratch does.
-    EXPECT_LE(growth, uint64_t(8) << 20) << "rank " << g_rank << " inflated more than its piece";
+    // Inflating the whole member (16 MiB or more, on top of the piece buffers) would not pass
+    // this; one piece's scratch does (about 1 MiB, plus some MiB of MPI's own under mpirun).
+    EXPECT_LT(growth, uint64_t(16) << 20) << "rank " << g_rank << " inflated more than its piece";
 }
 
 // The C++ wrapper: save_npz of a replicated Serializable and of per-rank shards, slab put and get.
