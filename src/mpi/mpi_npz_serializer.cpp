@@ -99,7 +99,8 @@ std::unique_ptr<MpiSerializer> create_mpi_npz_writer(std::shared_ptr<Comm> comm,
         collectively(*s->comm, [&] {
             auto sink = std::make_unique<ScratchFileSink>(file);
             s->spill = sink.get();
-            s->local = NpzSerializer::create_with(std::make_unique<ZipWriter>(file, std::move(sink)), file, s->options);
+            s->local = NpzSerializer::create_with(std::make_unique<ZipWriter>(file, std::move(sink)), file, s->options,
+                                                  /*pieces_alone=*/true);
         });
     } catch (...) {
         s->out->discard(false);  // agreed: every rank is here

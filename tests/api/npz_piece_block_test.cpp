@@ -152,8 +152,10 @@ TEST(NpzPieceBlocks, LyingPieceCrcsAreIgnoredOrAFormatError) {
         Handle h = open_npz(path, SER_READ, &o);
         ASSERT_TRUE(h) << errmsg();
         for (const char *key : {"w", "misplaced", "plain", "crc", "crc_wrong", "crc_short", "crc_shifted",
-                                "crc_other_version"}) {
-            const std::vector<std::pair<int64_t, int64_t>> ranges = {{0, 10}, {17000, 2000}, {59990, 10}, {0, 60000}};
+                                "crc_other_version", "crc_decoded_lie"}) {
+            // Inside the first piece, across the first boundary (element 17468), right at it, the end, all.
+            const std::vector<std::pair<int64_t, int64_t>> ranges = {
+                {0, 10}, {17000, 2000}, {17466, 4}, {17467, 1}, {59990, 10}, {0, 60000}};
             for (const auto &[from, n] : ranges) {
                 const int64_t range[2] = {from, n};
                 SCOPED_TRACE(std::string(key) + " at " + std::to_string(range[0]));

@@ -12,6 +12,8 @@ the CRC-32 of each piece):
   crc_short         one CRC missing;
   crc_other_version version byte 2;
   crc_shifted       correct CRCs, the index off by one compressed byte;
+  crc_decoded_lie   the index's decoded ends 4 bytes early, with the CRCs of those (wrong) ranges,
+                    which combine to the member's CRC-32;
   crc_forged        the second piece's data changed, CRCs of the changed pieces, the member's
                     CRC-32 that of the original (NumPy is not asked to read this one).
 Prints the sha256 of the array's bytes."""
@@ -87,6 +89,9 @@ def main():
     cuts = [70000, 150000]
     crcs = [zlib.crc32(raw[a:b]) for a, b in zip([0] + cuts, cuts + [len(raw)])]
     wrong = crcs[:1] + [crcs[1] ^ 1] + crcs[2:]
+    early = [(d - 4, c) for d, c in ends]
+    early_cuts = [d for d, _ in early]
+    early_crcs = [zlib.crc32(raw[a:b]) for a, b in zip([0] + early_cuts, early_cuts + [len(raw)])]
     forged_raw = raw[:100000] + bytes([raw[100000] ^ 0x40]) + raw[100001:]
     forged, _ = pieces(forged_raw, cuts)
     forged_crcs = [zlib.crc32(forged_raw[a:b]) for a, b in zip([0] + cuts, cuts + [len(raw)])]
@@ -97,9 +102,11 @@ def main():
                      ('crc_short.npy', raw, deflated, ends, crc_field(crcs[:2])),
                      ('crc_other_version.npy', raw, deflated, ends, crc_field(crcs, 2)),
                      ('crc_shifted.npy', raw, deflated, misplaced, crc_field(crcs)),
+                     ('crc_decoded_lie.npy', raw, deflated, early, crc_field(early_crcs)),
                      ('crc_forged.npy', raw, forged, ends, crc_field(forged_crcs), zlib.crc32(raw))])
     with np.load(path) as z:
-        for key in ('w', 'misplaced', 'plain', 'crc', 'crc_wrong', 'crc_short', 'crc_other_version', 'crc_shifted'):
+        for key in ('w', 'misplaced', 'plain', 'crc', 'crc_wrong', 'crc_short', 'crc_other_version', 'crc_shifted',
+                    'crc_decoded_lie'):
             assert np.array_equal(z[key], array), key
     print(hashlib.sha256(array.tobytes()).hexdigest())
 
