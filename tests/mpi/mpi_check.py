@@ -129,6 +129,15 @@ def check_rss_files(directory):
             for k in a.files:
                 if not numpy.array_equal(a[k], local_values(1 << 19, int(k.split("/")[0][1:]))):
                     problems.append("%s: key %s differs" % (path, k))
+    gzip = os.path.join(directory, "rss_local_gzip.h5")
+    if os.path.exists(gzip):
+        found += 1
+        with h5py.File(gzip, "r") as f:
+            for g in f.keys():
+                d = f[g]
+                expected = ((numpy.arange(2048 * 2048) + int(g[1:])) % 1000 * 0.25).astype(numpy.float32).reshape(2048, 2048)
+                if d.compression != "gzip" or not numpy.array_equal(d[()], expected):
+                    problems.append("%s: %s differs (compression %r)" % (gzip, g, d.compression))
     shard = os.path.join(directory, "rss_shard.npz")
     if os.path.exists(shard):
         found += 1
