@@ -104,6 +104,23 @@ def extra_fields(extra):
     return out
 
 
+def check_piece_crcs(path, name, least):
+    """Member `name` has at least `least` pieces, and piece CRC-32s (0x6363, version 1) that match them."""
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo(name)
+        member = z.read(name)  # checks the member's CRC-32
+    fields = extra_fields(info.extra)
+    index, crcs = fields.get(0x6370, b""), fields.get(0x6363, b"")
+    ends = [struct.unpack("<Q", index[i:i + 8])[0] for i in range(0, len(index), 16)]
+    bounds = [0] + ends + [len(member)]
+    if not crcs or crcs[0] != 1 or len(crcs) != 1 + 4 * (len(bounds) - 1) or len(bounds) - 1 < least:
+        problems.append("%s: %s: no piece CRC-32s for its %d pieces" % (path, name, len(bounds) - 1))
+        return
+    for p in range(len(bounds) - 1):
+        if struct.unpack("<I", crcs[1 + 4 * p:5 + 4 * p])[0] != zlib.crc32(member[bounds[p]:bounds[p + 1]]):
+            problems.append("%s: %s: piece %d has a wrong CRC-32" % (path, name, p))
+
+
 def check_rss_files(directory):
     """MpiMemory's files (on 2 and 4 ranks): 20 members of 512 Ki uint64 per rank, and 'shard'."""
     found = 0
@@ -129,31 +146,27 @@ def check_rss_files(directory):
             for k in a.files:
                 if not numpy.array_equal(a[k], local_values(1 << 19, int(k.split("/")[0][1:]))):
                     problems.append("%s: key %s differs" % (path, k))
-    gzip = os.path.join(directory, "rss_local_gzip.h5")
-    if os.path.exists(gzip):
+    big_values = lambda rank: ((numpy.arange(2048 * 2048) + rank) % 1000 * 0.25).astype(numpy.float32).reshape(2048, 2048)
+    big = os.path.join(directory, "rss_local_big.h5")
+    if os.path.exists(big):
         found += 1
-        with h5py.File(gzip, "r") as f:
+        with h5py.File(big, "r") as f:
             for g in f.keys():
                 d = f[g]
-                expected = ((numpy.arange(2048 * 2048) + int(g[1:])) % 1000 * 0.25).astype(numpy.float32).reshape(2048, 2048)
-                if d.compression != "gzip" or not numpy.array_equal(d[()], expected):
-                    problems.append("%s: %s differs (compression %r)" % (gzip, g, d.compression))
+                if d.compression != "gzip" or not numpy.array_equal(d[()], big_values(int(g[1:]))):
+                    problems.append("%s: %s differs (compression %r)" % (big, g, d.compression))
+    big = os.path.join(directory, "rss_local_big.npz")
+    if os.path.exists(big):
+        found += 1
+        with numpy.load(big) as a:
+            for k in a.files:
+                check_piece_crcs(big, k + ".npy", 2)
+                if not numpy.array_equal(a[k], big_values(int(k[1:]))):
+                    problems.append("%s: %s differs" % (big, k))
     shard = os.path.join(directory, "rss_shard.npz")
     if os.path.exists(shard):
         found += 1
-        with zipfile.ZipFile(shard) as z:
-            info = z.getinfo("shard.npy")
-            member = z.read("shard.npy")  # checks the member's CRC-32
-            fields = extra_fields(info.extra)
-            index, crcs = fields.get(0x6370, b""), fields.get(0x6363, b"")
-            ends = [struct.unpack("<Q", index[i:i + 8])[0] for i in range(0, len(index), 16)]
-            bounds = [0] + ends + [len(member)]
-            if not crcs or crcs[0] != 1 or len(crcs) != 1 + 4 * (len(bounds) - 1) or len(bounds) < 3:
-                problems.append("%s: no piece CRC-32s for its %d pieces" % (shard, len(bounds) - 1))
-            else:
-                for p in range(len(bounds) - 1):
-                    if struct.unpack("<I", crcs[1 + 4 * p:5 + 4 * p])[0] != zlib.crc32(member[bounds[p]:bounds[p + 1]]):
-                        problems.append("%s: piece %d has a wrong CRC-32" % (shard, p))
+        check_piece_crcs(shard, "shard.npy", 2)
         with numpy.load(shard) as a:
             s = a["shard"]
             if not numpy.array_equal(s.ravel(), numpy.arange(s.size, dtype=numpy.float64) * 0.5 - 7.0):

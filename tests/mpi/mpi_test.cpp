@@ -601,21 +601,25 @@ TEST(MpiMemory, RankLocalMembersAndBlockReadsStayWithinTheBound) {
         EXPECT_EQ(temp_files(g_dir), 0);
     }
 
-    // One compressed HDF5 entry per rank of 16 MiB, written at close in slabs of whole chunk rows
-    // (several collective filtered writes); mpi_check.py compares its values.
+    // One compressed entry per rank of 16 MiB in each format: in NPZ deflated in pieces on one
+    // thread (a piece index with piece CRC-32s), in HDF5 written at close in slabs of whole chunk
+    // rows (several collective filtered writes); mpi_check.py compares their values.
     {
         const int64_t side = 2048;
         std::vector<float> v(size_t(side * side));
         for (size_t i = 0; i < v.size(); ++i) v[i] = float((int64_t(i) + g_rank) % 1000) * 0.25f;
-        const std::string file = g_dir + "/rss_local_gzip.h5";
-        const ser_options o = options(1);
-        ser_handle *w = nullptr;
-        ASSERT_EQ(ser_h5_open_mpi(&w, MPI_COMM_WORLD, file.c_str(), SER_WRITE, &o), SER_OK) << ser_errmsg();
-        const int64_t shape2[2] = {side, side};
-        ASSERT_EQ(ser_put_array(w, ("r" + std::to_string(g_rank)).c_str(), SER_FLOAT32, 2, shape2, v.data(), v.size() * 4),
-                  SER_OK)
-            << ser_errmsg();
-        ASSERT_EQ(ser_close(w), SER_OK) << ser_errmsg();
+        for (const Format &f : {kFormats[0], kFormats[2]}) {
+            const std::string file = g_dir + "/rss_local_big." + f.ext;
+            const ser_options o = options(1);
+            ser_handle *w = nullptr;
+            ASSERT_EQ(f.open_mpi(&w, MPI_COMM_WORLD, file.c_str(), SER_WRITE, &o), SER_OK) << ser_errmsg();
+            const int64_t shape2[2] = {side, side};
+            ASSERT_EQ(ser_put_array(w, ("r" + std::to_string(g_rank)).c_str(), SER_FLOAT32, 2, shape2, v.data(),
+                                    v.size() * 4),
+                      SER_OK)
+                << ser_errmsg();
+            ASSERT_EQ(ser_close(w), SER_OK) << ser_errmsg();
+        }
     }
 
     // A sharded compressed member, 8 MiB per rank (one piece each), read back by block: only this
