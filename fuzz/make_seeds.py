@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Seed corpora for the fuzz targets, from the test fixtures (and the fuzz regressions):
-   fuzz_npz_read   every .npz fixture
+   fuzz_npz_read   every .npz fixture, and the members deflated in pieces with piece indexes and piece
+                   CRC-32s (true and lying) of tests/python/npz_piece_index.py
    fuzz_h5_read    every .h5 fixture
    fuzz_npy_header the header (plus a few data bytes) of every member of every .npz
    fuzz_none_pickle the payload of every object member, and numpy's None pickles, protocols 2-5
@@ -12,7 +13,9 @@ import hashlib
 import io
 import pathlib
 import pickle
+import subprocess
 import sys
+import tempfile
 import zipfile
 import zlib
 
@@ -59,6 +62,12 @@ def main():
                     put(out, "fuzz_none_pickle", data)
         for path in sorted(data_dir.glob("*.h5")):
             put(out, "fuzz_h5_read", path.read_bytes())
+    # Piece indexes with piece CRC-32s (block reads inflate single pieces): needs numpy.
+    script = pathlib.Path(__file__).resolve().parent.parent / "tests" / "python" / "npz_piece_index.py"
+    with tempfile.TemporaryDirectory() as tmp:
+        seed = pathlib.Path(tmp) / "pieces.npz"
+        if subprocess.run([sys.executable, str(script), str(seed)], capture_output=True).returncode == 0:
+            put(out, "fuzz_npz_read", seed.read_bytes())
     try:
         import numpy
         for protocol in range(2, pickle.HIGHEST_PROTOCOL + 1):

@@ -52,7 +52,8 @@ inline std::string check_info(const ser_array_info &info, const std::string &key
     return "";
 }
 
-// Reads one key; an HDF5 handle also gets a hyperslab read of the first half of axis 0.
+// Reads one key; an HDF5 handle also gets a hyperslab read of the first half of axis 0, an NPZ
+// handle a block read of the second half.
 inline std::string read_entry(ser_handle *h, const std::string &key, bool hdf5, uint64_t max_entry_bytes) {
     ser_array_info info;
     int rc = ser_get_info(&info, h, key.c_str());
@@ -100,6 +101,17 @@ inline std::string read_entry(ser_handle *h, const std::string &key, bool hdf5, 
         rc = ser_h5_get_array(&outcome, h, key.c_str(), info.dtype, info.ndim, offset, count, buf.data(),
                               buf.size() - 1);
         if (!(problem = check_status(rc, "ser_h5_get_array", key)).empty()) return problem;
+    }
+    if (!hdf5 && info.dtype != SER_NONE && info.dtype != SER_UNICODE && info.dtype != SER_BYTES && info.ndim > 0) {
+        // A block of an NPZ member: the second half of axis 0 (with a piece index and piece
+        // CRC-32s, only the pieces that hold it are inflated).
+        int64_t offset[SER_MAX_NDIM] = {0}, count[SER_MAX_NDIM];
+        for (int32_t i = 0; i < info.ndim; ++i) count[i] = info.shape[i];
+        offset[0] = info.shape[0] / 2;
+        count[0] = info.shape[0] - offset[0];
+        rc = ser_get_array_slab(&outcome, h, key.c_str(), info.dtype, info.ndim, offset, count, buf.data(),
+                                buf.size() - 1);
+        if (!(problem = check_status(rc, "ser_get_array_slab", key)).empty()) return problem;
     }
     return "";
 }

@@ -58,14 +58,39 @@ void remove_stale_temps(const std::string &target) {
     ::closedir(d);
 }
 
-}  // namespace
-
-AtomicReplace::AtomicReplace(std::string target) : target_(std::move(target)) {
-    if (target_.empty()) fail(SER_EINVAL, "empty file name");
+std::string fresh_temp_name(const std::string &target) {
     std::random_device rd;
     char suffix[32];
     std::snprintf(suffix, sizeof suffix, "%ld-%08x", long(::getpid()), unsigned(rd()));
-    temp_ = dir_of(target_) + "/" + temp_prefix(target_) + suffix;
+    return dir_of(target) + "/" + temp_prefix(target) + suffix;
+}
+
+}  // namespace
+
+int open_scratch_beside(const std::string &target) {
+    if (target.empty()) fail(SER_EINVAL, "empty file name");
+    const std::string dir = dir_of(target);
+#ifdef O_TMPFILE
+    int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0) return fd;
+    // EOPNOTSUPP, EISDIR, EINVAL: no O_TMPFILE here; anything else fails below as well.
+#else
+    int fd = -1;
+#endif
+    for (int attempt = 0; attempt < 16; ++attempt) {
+        const std::string name = fresh_temp_name(target);
+        fd = ::open(name.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0 && errno == EEXIST) continue;
+        if (fd < 0) break;
+        ::unlink(name.c_str());
+        return fd;
+    }
+    fail(errno == ENOENT ? SER_ENOTFOUND : SER_EIO, errno_text("cannot create a scratch file beside it", target));
+}
+
+AtomicReplace::AtomicReplace(std::string target) : target_(std::move(target)) {
+    if (target_.empty()) fail(SER_EINVAL, "empty file name");
+    temp_ = fresh_temp_name(target_);
     int fd = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd < 0) {
         std::string msg = errno_text("cannot create a file beside it", target_);

@@ -29,4 +29,12 @@ private:
     bool done_ = false;
 };
 
+// A scratch file beside `target` that has no name, open for reading and writing (close-on-exec),
+// for bytes that outgrow memory before they have a place in the target (an MPI rank's own members
+// until every rank knows its offset). O_TMPFILE where the file system has it; elsewhere a file
+// named as the temporary files above, unlinked at once (if the process dies in between, the
+// next successful save of the target removes it). The space is freed when the descriptor is
+// closed, also when the process is killed. Returns the descriptor; throws SER_EIO.
+int open_scratch_beside(const std::string &target);
+
 }  // namespace chainerser::core

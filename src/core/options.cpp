@@ -83,7 +83,7 @@ const std::vector<FixedLimit> &fixed_limits() {
         {"max_none_pickle_bytes", kMaxNonePickleBytes,
          "NPZ: an object member larger than this is not Chainer's None and is refused unread"},
         {"max_piece_index_entries", kMaxPieceIndexEntries,
-         "NPZ: most entries of one member's piece index (the writer makes pieces larger to stay within it)"},
+         "NPZ: most entries of one member's piece index (the writer makes pieces larger to stay within 3200, so that the piece CRC-32s fit beside the index)"},
         {"max_file_copy_bytes", kMaxFileCopyBytes,
          "NPZ: a file up to this size whose members average at most 4 KiB is read into memory whole, once, "
          "instead of with several small reads per member"},

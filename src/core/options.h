@@ -50,6 +50,9 @@ const std::vector<FixedLimit> &fixed_limits();
 constexpr uint64_t kMaxWholeInflateBytes = uint64_t(64) << 20;
 constexpr uint64_t kMaxNonePickleBytes = 4096;
 constexpr size_t kMaxPieceIndexEntries = 4000;
+// What our writers put in one piece index, so that the piece CRC-32s (zip_directory.h) fit beside
+// it in an entry's 64 KiB of extra fields; readers accept kMaxPieceIndexEntries (older files).
+constexpr size_t kMaxWrittenPieceIndexEntries = 3200;
 constexpr uint64_t kMaxFileCopyBytes = uint64_t(64) << 20;
 
 // The bytes of ser_options that a caller of `version` has (older structs are shorter);

@@ -30,6 +30,8 @@ std::vector<unsigned char> encode(const std::vector<CentralEntry> &entries) {
         put_u64(out, e.spec.align_offset), put_u64(out, e.comp_size), put_u64(out, e.offset);
         put_u64(out, e.pieces.size());
         for (const PieceEnd &pe : e.pieces) put_u64(out, pe.decoded), put_u64(out, pe.compressed);
+        put_u64(out, e.piece_crcs.size());
+        for (uint32_t crc : e.piece_crcs) put_u64(out, crc);
     }
     return out;
 }
@@ -52,6 +54,7 @@ void decode(const unsigned char *p, const unsigned char *end, int rank, std::vec
             const uint64_t decoded = get_u64(p, end);
             e.pieces.push_back({decoded, get_u64(p, end)});
         }
+        for (uint64_t k = get_u64(p, end); k > 0; --k) e.piece_crcs.push_back(uint32_t(get_u64(p, end)));
         out.push_back(std::move(r));
     }
 }

@@ -1,10 +1,13 @@
 #include "mpi/mpi_h5_serializer.h"
 
+#include <algorithm>
 #include <climits>
 #include <cstring>
+#include <functional>
 #include <optional>
 
 #include "core/atomic_file.h"
+#include "core/byte_buffer.h"
 #include "core/convert.h"
 #include "core/error.h"
 #include "hdf5/hdf5_dataset_layout.h"
@@ -12,6 +15,7 @@
 #include "hdf5/hdf5_file.h"
 #include "hdf5/hdf5_lock.h"
 #include "hdf5/hdf5_strings.h"
+#include "npz/zip_sink.h"
 
 namespace chainerser::core {
 
@@ -40,9 +44,12 @@ struct MpiH5Serializer::State : MpiSave {
     std::string temp;                        // the file being written, beside the target
     H5Id h5;                                 // the file, open on every rank; empty once closed
     // This rank's groups and entries in put order, encoded (every rank decodes every rank's),
-    // and the data of its entries.
+    // and where the data of each of its entries lies in `spill`: a nameless scratch file beside
+    // the target, made on the first entry with data, so that the entries cost no memory until
+    // they are written at close, in slabs of whole rows of chunks of about 8 MiB.
     std::vector<unsigned char> records;
-    std::vector<std::vector<unsigned char>> data;
+    std::vector<std::pair<uint64_t, uint64_t>> data;  // offset, size
+    std::unique_ptr<ScratchFileSink> spill;
 };
 
 namespace {
@@ -167,14 +174,23 @@ void write_block(hid_t dataset, hid_t type, const std::vector<int64_t> &offset, 
              at + "cannot write the data");
 }
 
-// Dataset `key` created, written (when `write`) from this rank's block, or nothing when `empty`,
-// and closed: each collective HDF5 call its own agreed step. A rank whose call failed (a write
-// past RLIMIT_FSIZE, a full disk) must not go on to the next collective call while the others
-// make it, or the ranks wait for each other in different collectives (H5Fflush's barrier against
-// our agreement). `exists`, when not empty, replaces the message of a SER_EEXISTS creation.
-void write_dataset_agreed(const Comm &comm, hid_t file, const std::string &key, const DatasetLayout &layout, bool write,
-                          const std::vector<int64_t> &offset, const std::vector<int64_t> &count, bool empty,
-                          const void *data, const std::string &at, const std::string &exists = "") {
+// One collective write of a dataset: this rank's block (offset, count) of `data`, or nothing when
+// `empty` (the other ranks' blocks are written by them).
+struct BlockWrite {
+    std::vector<int64_t> offset, count;
+    bool empty = true;
+    const void *data = nullptr;
+};
+
+// Dataset `key` created, written in `writes` collective writes (part(i) reads what this rank
+// writes in write i, as an agreed step of its own), and closed: each collective HDF5 call its own
+// agreed step. A rank whose call failed (a write past RLIMIT_FSIZE, a full disk) must not go on
+// to the next collective call while the others make it, or the ranks wait for each other in
+// different collectives (H5Fflush's barrier against our agreement). `exists`, when not empty,
+// replaces the message of a SER_EEXISTS creation.
+void write_dataset_agreed(const Comm &comm, hid_t file, const std::string &key, const DatasetLayout &layout,
+                          size_t writes, const std::function<BlockWrite(size_t)> &part, const std::string &at,
+                          const std::string &exists = "") {
     Hdf5Lock lock;  // first: the dataset is closed under it, also when a step throws
     H5Id dataset;
     collectively(comm, [&] {
@@ -185,10 +201,17 @@ void write_dataset_agreed(const Comm &comm, hid_t file, const std::string &key, 
             fail(SER_EEXISTS, exists);
         }
     });
-    if (write)
-        collectively(comm, [&] { write_block(dataset.get(), layout.type.get(), offset, count, empty, data, at); });
+    for (size_t i = 0; i < writes; ++i) {
+        BlockWrite b;
+        collectively(comm, [&] { b = part(i); });
+        collectively(comm, [&] { write_block(dataset.get(), layout.type.get(), b.offset, b.count, b.empty, b.data, at); });
+    }
     collectively(comm, [&] { check_h5(H5Dclose(dataset.release()), SER_EIO, at + "cannot write the data"); });
 }
+
+// A rank-local entry is written in slabs of whole rows of chunks of about this many bytes, each
+// read back from the rank's scratch file just before it is written.
+constexpr uint64_t kLocalSlabBytes = uint64_t(8) << 20;
 
 // Parallel HDF5 writes no variable-length data: rank 0 writes the strings into the closed file.
 void write_strings_serially(const std::string &temp, const std::string &file, const std::vector<Item> &items) {
@@ -260,13 +283,24 @@ void MpiH5Serializer::write_entry(const std::string &key, const ConstArrayView &
     State &s = *state_;
     s.check_open();
     ArrayMeta meta = value.meta;
-    std::vector<unsigned char> bytes(value.nbytes);
-    if (meta.fortran_order && meta.shape.size() > 1)
-        fortran_to_c(value.data, bytes.data(), meta.shape, meta.type.itemsize);
-    else if (value.nbytes)
-        std::memcpy(bytes.data(), value.data, value.nbytes);
-    meta.fortran_order = false;
     const bool text = meta.type.dtype == SER_UNICODE;
+    std::vector<unsigned char> bytes;  // the data in C order, when it is not already
+    const void *c_order = value.data;
+    if (meta.fortran_order && meta.shape.size() > 1) {
+        bytes.resize(value.nbytes);
+        fortran_to_c(value.data, bytes.data(), meta.shape, meta.type.itemsize);
+        c_order = bytes.data();
+    } else if (text) {
+        bytes.assign(static_cast<const unsigned char *>(value.data), static_cast<const unsigned char *>(value.data) + value.nbytes);
+    }
+    meta.fortran_order = false;
+    std::pair<uint64_t, uint64_t> span{0, 0};
+    if (!text && value.nbytes) {
+        if (!s.spill) s.spill = std::make_unique<ScratchFileSink>(s.file);
+        span = {s.spill->size(), value.nbytes};
+        if (int err = s.spill->write(c_order, value.nbytes))
+            fail(SER_EIO, where(s.file, key) + "cannot write to a scratch file beside the file: " + std::strerror(err));
+    }
     s.records.push_back(kEntry);
     put_u64(s.records, key.size());
     put_bytes(s.records, key.data(), key.size());
@@ -274,7 +308,7 @@ void MpiH5Serializer::write_entry(const std::string &key, const ConstArrayView &
     put_bytes(s.records, &info, sizeof info);
     put_u64(s.records, text ? bytes.size() : 0);
     if (text) put_bytes(s.records, bytes.data(), bytes.size());
-    s.data.push_back(text ? std::vector<unsigned char>() : std::move(bytes));
+    s.data.push_back(span);
 }
 
 void MpiH5Serializer::write_slab(const std::string &full, const ArrayMeta &global, const std::vector<int64_t> &,
@@ -291,7 +325,8 @@ void MpiH5Serializer::write_slab(const std::string &full, const ArrayMeta &globa
     Hdf5Lock lock;  // first: the layout is released under it, also when a step throws
     DatasetLayout layout;
     collectively(comm, [&] { layout = h5py_dataset_layout(global, s.options, at); });
-    write_dataset_agreed(comm, s.h5.get(), full, layout, global.count() != 0, offset, count, empty, data, at);
+    write_dataset_agreed(comm, s.h5.get(), full, layout, global.count() != 0 ? 1 : 0,
+                         [&](size_t) { return BlockWrite{offset, count, empty, data}; }, at);
 }
 
 void MpiH5Serializer::commit() {
@@ -309,6 +344,9 @@ void MpiH5Serializer::commit() {
     agree_commit(alone, together);
     try {
         const std::vector<Item> items = decode(all_records(comm, s.records));
+        collectively(comm, [&] {
+            if (s.spill) s.spill->commit();  // flushed, to be read back
+        });
         const hid_t file = s.h5.get();
         for (const Item &it : items) {
             const std::string at = where(s.file, it.key);
@@ -323,11 +361,34 @@ void MpiH5Serializer::commit() {
             const DatasetLayout layout = h5py_dataset_layout(it.meta, s.options, at, strings ? &*strings : nullptr);
             const bool mine = it.owner == comm.rank();
             const std::vector<int64_t> origin(it.meta.shape.size(), 0);
-            write_dataset_agreed(comm, file, it.key, layout, it.meta.count() && it.meta.type.dtype != SER_UNICODE, origin,
-                                 mine ? it.meta.shape : origin, !mine, mine ? s.data[it.index].data() : nullptr, at,
+            // Slabs of whole rows of chunks, the same number on every rank (all know the shape and
+            // layout); only the slab being written is in memory, read back from the scratch file.
+            const std::vector<int64_t> &shape = it.meta.shape;
+            uint64_t row_bytes = it.meta.type.itemsize;
+            for (size_t k = 1; k < shape.size(); ++k) row_bytes *= uint64_t(shape[k]);
+            const int64_t rows = shape.empty() ? 1 : shape[0];
+            const int64_t chunk_rows = layout.chunks.empty() ? 1 : int64_t(layout.chunks[0]);
+            const int64_t slab_rows =
+                shape.empty() ? 1 : std::max<int64_t>(1, int64_t(kLocalSlabBytes / std::max<uint64_t>(row_bytes, 1)) / chunk_rows) * chunk_rows;
+            const bool data = it.meta.count() && it.meta.type.dtype != SER_UNICODE;
+            const size_t writes = data ? size_t((rows + slab_rows - 1) / slab_rows) : 0;
+            ByteBuffer bytes;
+            const auto part = [&](size_t i) {
+                BlockWrite b{origin, origin, !mine, nullptr};
+                if (!mine) return b;
+                const int64_t r0 = int64_t(i) * slab_rows, r1 = std::min(rows, r0 + slab_rows);
+                if (!shape.empty()) b.offset[0] = r0, b.count = shape, b.count[0] = r1 - r0;
+                const uint64_t size = uint64_t(r1 - r0) * row_bytes;
+                if (bytes.size() < size) bytes = ByteBuffer(size_t(size));
+                s.spill->read(s.data[it.index].first + uint64_t(r0) * row_bytes, bytes.data(), size_t(size));
+                b.data = bytes.data();
+                return b;
+            };
+            write_dataset_agreed(comm, file, it.key, layout, writes, part, at,
                                  at + "put by rank " + std::to_string(it.owner) + " and by another rank or slab");
         }
         s.data.clear();
+        s.spill.reset();
         collectively(comm, [&] {
             Hdf5Lock lock;
             check_h5(H5Fflush(s.h5.get(), H5F_SCOPE_LOCAL), SER_EIO, s.file + ": cannot finish writing the HDF5 file");

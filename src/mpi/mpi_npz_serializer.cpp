@@ -50,8 +50,8 @@ private:
 struct MpiNpzSerializer::State : MpiSave {
     WriteOptions options;
     std::unique_ptr<SharedFile> out;
-    std::unique_ptr<NpzSerializer> local;  // this rank's own members, laid out in memory
-    MemorySink *memory = nullptr;          // where `local` writes (owned by its ZipWriter)
+    std::unique_ptr<NpzSerializer> local;  // this rank's own members, laid out in a scratch file
+    ScratchFileSink *spill = nullptr;      // where `local` writes (owned by its ZipWriter)
     std::vector<CentralEntry> sharded;     // the same on every rank, offsets final
     uint64_t sharded_end = 0;              // where the sharded members end in the file
 };
@@ -59,6 +59,8 @@ struct MpiNpzSerializer::State : MpiSave {
 namespace {
 
 constexpr uint64_t kAlign = 64;
+// A rank's own members go from its scratch file into the shared file this many bytes at a time.
+constexpr size_t kCopyChunk = size_t(8) << 20;
 
 uint64_t round_up(uint64_t v, bool align) { return align ? (v + kAlign - 1) / kAlign * kAlign : v; }
 
@@ -94,12 +96,18 @@ std::unique_ptr<MpiSerializer> create_mpi_npz_writer(std::shared_ptr<Comm> comm,
     s->comm = std::move(comm);
     s->file = file;
     s->options = with_default_level(options, 6);  // zlib's default, as numpy uses
-    collectively(*s->comm, [&] {
-        auto sink = std::make_unique<MemorySink>();
-        s->memory = sink.get();
-        s->local = NpzSerializer::create_with(std::make_unique<ZipWriter>(file, std::move(sink)), file, s->options);
-    });
     s->out = std::make_unique<SharedFile>(*s->comm, file);
+    try {
+        collectively(*s->comm, [&] {
+            auto sink = std::make_unique<ScratchFileSink>(file);
+            s->spill = sink.get();
+            s->local = NpzSerializer::create_with(std::make_unique<ZipWriter>(file, std::move(sink)), file, s->options,
+                                                  /*pieces_alone=*/true);
+        });
+    } catch (...) {
+        s->out->discard(false);  // agreed: every rank is here
+        throw;
+    }
     return std::make_unique<MpiNpzSerializer>("", std::move(s));
 }
 
@@ -223,8 +231,10 @@ void MpiNpzSerializer::write_slab(const std::string &full, const ArrayMeta &glob
         entry.spec.size += in;
         entry.comp_size += out;
         if (q != last) entry.pieces.push_back({entry.spec.size, entry.comp_size});
+        entry.piece_crcs.push_back(uint32_t(all[3 * size_t(q) + 1]));
     }
-    if (entry.pieces.size() > kMaxPieceIndexEntries) entry.pieces.clear();
+    if (entry.pieces.size() > kMaxWrittenPieceIndexEntries) entry.pieces.clear();
+    if (entry.pieces.empty()) entry.piece_crcs.clear();
     const uint64_t data_start = place_member(entry, piece.header);
     collectively(comm, [&] { s.out->write_at(data_start + before_me, piece.deflated.data(), piece.deflated.size()); });
     s.sharded_end = data_start + entry.comp_size;
@@ -255,8 +265,9 @@ void MpiNpzSerializer::commit() {
         std::unique_ptr<ZipWriter> zip;
         collectively(comm, [&] { zip = s.local->finish_members(); });
         const bool align = s.options.align_data;
-        const std::vector<unsigned char> &bytes = s.memory->bytes();
-        const uint64_t region = round_up(bytes.size(), align), start = round_up(s.sharded_end, align);
+        collectively(comm, [&] { s.spill->commit(); });  // flushed: its size is final
+        const uint64_t spilled = s.spill->size();
+        const uint64_t region = round_up(spilled, align), start = round_up(s.sharded_end, align);
         uint64_t before = 0, total = 0;
         check_mpi(MPI_Exscan(&region, &before, 1, MPI_UINT64_T, MPI_SUM, comm.get()), "MPI_Exscan", SER_EINTERNAL);
         check_mpi(MPI_Allreduce(&region, &total, 1, MPI_UINT64_T, MPI_SUM, comm.get()), "MPI_Allreduce", SER_EINTERNAL);
@@ -264,7 +275,9 @@ void MpiNpzSerializer::commit() {
         const uint64_t base = start + before;
         std::vector<CentralEntry> entries = zip->entries();
         for (CentralEntry &e : entries) e.offset += base;
-        collectively(comm, [&] { s.out->write_at(base, bytes.data(), bytes.size()); });
+        collectively(comm, [&] {
+            s.spill->read_back(kCopyChunk, [&](uint64_t at, const void *data, size_t n) { s.out->write_at(base + at, data, n); });
+        });
         zip.reset();
         const std::vector<RankedEntry> gathered = gather_entries(comm, entries);
         collectively(comm, [&] {
@@ -296,6 +309,7 @@ void MpiNpzSerializer::discard() noexcept {
     State &s = *state_;
     if (s.closed) return;
     s.closed = true;
+    if (s.local) s.local->discard();  // closes the scratch file
     if (s.broken.code != SER_OK) return s.out->discard(true);
     try {
         agree_call(*s.comm, CallSignature("ser_discard"));

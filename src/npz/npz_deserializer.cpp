@@ -163,16 +163,26 @@ void NpzDeserializer::read_block(const std::string &key, const ArrayMeta &block,
     }
     ZipReader &zip = *archive_->zip;
     const std::string at = where(file_name(), key);
+    auto *out = static_cast<unsigned char *>(buf);
+    const ZipEntry &m = zip.members()[member];
+    if (m.method == 8 && !m.piece_crcs.empty()) {
+        // Only the pieces that hold the block, each checked against its own CRC-32.
+        std::vector<MemberRun> runs;
+        for_each_block_run(shape, from, count, entry.type.itemsize, [&](uint64_t src, uint64_t dst, uint64_t n) {
+            runs.push_back({data_offset + src, dst, n});
+        });
+        if (zip.read_runs_in_pieces(member, runs, buf, options().workers->pool(), at)) return;
+        // An index that does not match its member is ignored: the member is read whole.
+    }
     const unsigned char *source;
     std::vector<unsigned char> whole;
-    if (zip.members()[member].method == 0) {
+    if (m.method == 0) {
         source = zip.mapping(at) + zip.data_offset(member, at) + data_offset;
     } else {
         whole.resize(entry.nbytes());
         read_entry(key, entry, whole.data());
         source = whole.data();
     }
-    auto *out = static_cast<unsigned char *>(buf);
     for_each_block_run(shape, from, count, entry.type.itemsize,
                        [&](uint64_t src, uint64_t dst, uint64_t n) { std::memcpy(out + dst, source + src, n); });
 }

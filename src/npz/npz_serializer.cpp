@@ -52,7 +52,7 @@ constexpr size_t kSplitBytes = 2 * kPieceBytes;
 // The data bytes per piece: kPieceBytes, or more (whole MiB) so that the piece index fits.
 size_t piece_bytes(size_t data_size) {
     constexpr size_t kMiB = size_t(1) << 20;
-    const size_t per = (data_size / (kMaxPieceIndexEntries + 1) + kMiB) / kMiB * kMiB;
+    const size_t per = (data_size / (kMaxWrittenPieceIndexEntries + 1) + kMiB) / kMiB * kMiB;
     return std::max(kPieceBytes, per);
 }
 
@@ -113,6 +113,9 @@ struct NpzSerializer::Archive {
     std::unique_ptr<Pipeline<Compressed, Writer>> queue;
     Job batch;                       // small members not yet handed to a worker
     std::set<std::string> names;     // every member put so far
+    // Large members deflated in pieces also without workers (one piece at a time), so that no
+    // more than a piece's output is held (an MPI rank's own members).
+    bool pieces_alone = false;
 
     void write_deflated(const std::string &name, const Deflated &d) {
         MemberSpec spec;
@@ -183,7 +186,7 @@ struct NpzSerializer::Archive {
 
     // Deflates a large member piece by piece on the workers, a few pieces ahead of the writing,
     // straight from the caller's buffer.
-    void write_in_pieces(const std::string &name, const ByteSpan (&parts)[2], ThreadPool &pool) {
+    void write_in_pieces(const std::string &name, const ByteSpan (&parts)[2], ThreadPool *pool) {
         submit_batch();
         drain();  // the members put before this one go first
         const ByteSpan header = parts[0], data = parts[1];
@@ -195,10 +198,10 @@ struct NpzSerializer::Archive {
             zip->begin(name, spec);
             uint32_t crc = 0;
             run_in_order(
-                &pool, pieces, [&](size_t i) { return deflate_piece(header, data, per, i, pieces, level); },
+                pool, pieces, [&](size_t i) { return deflate_piece(header, data, per, i, pieces, level); },
                 [&](size_t, const Deflated &piece) {
                     crc = crc32_concat(crc, piece.crc, piece.size);
-                    zip->append({piece.stream.data(), piece.stream.size()}, piece.size);
+                    zip->append({piece.stream.data(), piece.stream.size()}, piece.size, piece.crc);
                     return true;
                 });
             zip->end(crc);
@@ -211,11 +214,12 @@ struct NpzSerializer::Archive {
     // parts: the npy header, then the caller's data, which is copied if compressed on a worker.
     void write_compressed(const std::string &name, const ByteSpan (&parts)[2]) {
         ThreadPool *pool = options.workers->pool();
+        if (!pool && pieces_alone && parts[1].size >= kSplitBytes) return write_in_pieces(name, parts, nullptr);
         if (!pool) {
             write_deflated(name, deflate_member(parts, 2, options.level));
             return;
         }
-        if (parts[1].size >= kSplitBytes) return write_in_pieces(name, parts, *pool);
+        if (parts[1].size >= kSplitBytes) return write_in_pieces(name, parts, pool);
         const size_t size = parts[0].size + parts[1].size;
         if (size < kMinParallelBytes) {
             // A batch is handed on once it reaches kBatchBytes, so it never outgrows this.
@@ -248,8 +252,9 @@ std::unique_ptr<AbstractSerializer> NpzSerializer::create(const std::string &fil
 }
 
 std::unique_ptr<NpzSerializer> NpzSerializer::create_with(std::unique_ptr<ZipWriter> zip, const std::string &file,
-                                                          const WriteOptions &options) {
+                                                          const WriteOptions &options, bool pieces_alone) {
     auto archive = std::make_shared<Archive>();
+    archive->pieces_alone = pieces_alone;
     archive->file = file;
     archive->options = with_default_level(options, 6);  // zlib's default, as numpy uses
     archive->zip = std::move(zip);

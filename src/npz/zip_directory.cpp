@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "codec/crc32.h"
 #include "core/error.h"
 #include "core/text.h"
 
@@ -69,6 +70,22 @@ std::vector<PieceEnd> piece_index(const unsigned char *p, size_t len, const ZipE
         pieces.push_back(last = end);
     }
     return pieces;
+}
+
+// The piece CRC-32s of a member whose piece index is `e.pieces`, or none if they do not fit it.
+std::vector<uint32_t> piece_crcs(const unsigned char *p, size_t len, const ZipEntry &e) {
+    if (e.pieces.empty() || len != 1 + 4 * (e.pieces.size() + 1) || p[0] != kPieceCrcVersion) return {};
+    std::vector<uint32_t> crcs(e.pieces.size() + 1);
+    uint32_t combined = 0;
+    uint64_t from = 0;
+    for (size_t i = 0; i < crcs.size(); ++i) {
+        crcs[i] = u32(p + 1 + 4 * i);
+        const uint64_t to = i < e.pieces.size() ? e.pieces[i].decoded : e.size;
+        combined = crc32_concat(combined, crcs[i], to - from);
+        from = to;
+    }
+    if (combined != e.crc) return {};  // they cannot all be right
+    return crcs;
 }
 
 }  // namespace
@@ -139,7 +156,7 @@ std::vector<ZipEntry> read_zip_directory(int fd, uint64_t file_size, const std::
             fail(SER_EFORMAT, which + "member name is flagged as UTF-8 but is not valid UTF-8");
         // zip64 extra: only the fields whose 32-bit value is 0xFFFFFFFF are present, in this order.
         const unsigned char *x = name + name_len, *x_end = x + extra_len;
-        const unsigned char *index = nullptr;
+        const unsigned char *index = nullptr, *index_crcs = nullptr;
         while (x_end - x >= 4) {
             const uint16_t id = u16(x), len = u16(x + 2);
             if (len > x_end - x - 4) fail(SER_EFORMAT, which + "extra field runs past its entry");
@@ -153,9 +170,11 @@ std::vector<ZipEntry> read_zip_directory(int fd, uint64_t file_size, const std::
                 }
             }
             if (id == kPieceIndexExtraId) index = x;
+            if (id == kPieceCrcExtraId) index_crcs = x;
             x += 4 + len;
         }
         if (index) e.pieces = piece_index(index + 4, u16(index + 2), e);  // after zip64 gave the sizes
+        if (index_crcs) e.piece_crcs = piece_crcs(index_crcs + 4, u16(index_crcs + 2), e);
         entries.push_back(std::move(e));
         pos += kCentralSize + name_len + extra_len + comment_len;
     }

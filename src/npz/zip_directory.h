@@ -19,6 +19,14 @@ namespace chainerser::core {
 constexpr uint16_t kPieceIndexExtraId = 0x6370;  // "pc"
 // At most kMaxPieceIndexEntries (core/options.h) entries, so that the field fits in an entry's
 // 64 KiB of extra fields.
+//
+// Piece index version 2 adds the piece CRC-32s: a second extra field, id kPieceCrcExtraId,
+// holding a version byte (1) and then the CRC-32 of each piece's decoded bytes, the last piece
+// included (u32 each). It lets a block read inflate only the pieces it needs and still check what
+// it returns. A separate field, so that readers of version 1 keep using the index. It is used
+// only beside a valid index, with one CRC per piece, and if the CRCs combine to the member's.
+constexpr uint16_t kPieceCrcExtraId = 0x6363;  // "cc"
+constexpr unsigned char kPieceCrcVersion = 1;
 
 struct PieceEnd {
     uint64_t decoded, compressed;
@@ -33,6 +41,7 @@ struct ZipEntry {
     uint16_t method = 0;
     uint16_t flags = 0;
     std::vector<PieceEnd> pieces;  // the piece index, if any: increasing, inside the member
+    std::vector<uint32_t> piece_crcs;  // pieces.size() + 1 CRC-32s, or none
     bool encrypted() const { return flags & 1; }
 };
 

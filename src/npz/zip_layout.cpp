@@ -16,6 +16,7 @@ constexpr uint16_t kPaddingExtraId = 0xc5a1;  // an unregistered id: readers ski
 class Bytes {
 public:
     explicit Bytes(std::vector<unsigned char> &out) : b_(out) {}
+    Bytes &u8(uint64_t v) { return put(v, 1); }
     Bytes &u16(uint64_t v) { return put(v, 2); }
     Bytes &u32(uint64_t v) { return put(v, 4); }
     Bytes &u64(uint64_t v) { return put(v, 8); }
@@ -77,7 +78,10 @@ std::vector<unsigned char> encode_central_directory(const std::vector<CentralEnt
         const size_t zip64_size = (sizes64 ? 16 : 0) + (offset64 ? 8 : 0);
         const size_t zip64_extra = zip64_size ? 4 + zip64_size : 0;
         const size_t index_size = 16 * e.pieces.size();
-        const size_t extra = zip64_extra + (e.pieces.empty() ? 0 : 4 + index_size);
+        const bool crcs = !e.pieces.empty() && e.piece_crcs.size() == e.pieces.size() + 1;
+        const size_t crc_size = crcs ? 1 + 4 * e.piece_crcs.size() : 0;
+        const size_t extra = zip64_extra + (e.pieces.empty() ? 0 : 4 + index_size) + (crcs ? 4 + crc_size : 0);
+        if (extra > 0xffff) fail(SER_EINTERNAL, "the extra fields of '" + e.name + "' do not fit in its entry");
         c.u32(0x02014b50).u16(kMadeByUnix | version).u16(version).u16(flags_for(e.name));
         c.u16(e.spec.deflated ? 8 : 0).u16(0).u16(kDosDate).u32(e.spec.crc);
         c.u32(sizes64 ? 0xffffffffu : e.comp_size).u32(sizes64 ? 0xffffffffu : e.spec.size);
@@ -91,6 +95,10 @@ std::vector<unsigned char> encode_central_directory(const std::vector<CentralEnt
         if (!e.pieces.empty()) {
             c.u16(kPieceIndexExtraId).u16(index_size);
             for (const PieceEnd &p : e.pieces) c.u64(p.decoded).u64(p.compressed);
+        }
+        if (crcs) {
+            c.u16(kPieceCrcExtraId).u16(crc_size).u8(kPieceCrcVersion);
+            for (uint32_t crc : e.piece_crcs) c.u32(crc);
         }
     }
     const uint64_t cd_size = out.size(), count = entries.size();

@@ -28,6 +28,7 @@ struct CentralEntry {
     uint64_t comp_size = 0;
     uint64_t offset = 0;           // of the local header
     std::vector<PieceEnd> pieces;  // where each piece but the last ends
+    std::vector<uint32_t> piece_crcs;  // every piece's CRC-32 (pieces.size() + 1), or none
 };
 
 // CPython's zipfile switches to zip64 values above 2 GiB - 1 (ZIP64_LIMIT).

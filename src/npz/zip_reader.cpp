@@ -398,6 +398,111 @@ bool ZipReader::read_in_pieces(uint64_t index, uint64_t offset, void *buf, uint6
     return whole && crc == m.crc;
 }
 
+bool ZipReader::read_runs_in_pieces(uint64_t index, const std::vector<MemberRun> &runs, void *buf, ThreadPool *pool,
+                                    const std::string &what) {
+    check_readable(index, what);
+    const ZipEntry &m = members_[index];
+    if (m.method != 8 || m.pieces.empty() || m.piece_crcs.size() != m.pieces.size() + 1) return false;
+    for (const MemberRun &r : runs)
+        if (r.from > m.size || r.size > m.size - r.from) fail(SER_EINTERNAL, what + "a block run outside the member");
+    const uint64_t start = data_offset(index, what);
+    struct Piece {
+        uint64_t d0, d1, c0, c1;  // where it lies in the decoded member and in the stored bytes
+        uint32_t crc;
+        size_t first_run, end_run;  // the runs that overlap it
+    };
+    // The pieces that overlap a run, with their runs (both lists increase).
+    std::vector<Piece> needed;
+    {
+        size_t r = 0;
+        PieceEnd from{0, 0};
+        for (size_t i = 0; i <= m.pieces.size(); ++i) {
+            const PieceEnd to = i < m.pieces.size() ? m.pieces[i] : PieceEnd{m.size, m.comp_size};
+            Piece p{from.decoded, to.decoded, from.compressed, to.compressed, m.piece_crcs[i], 0, 0};
+            from = to;
+            while (r < runs.size() && runs[r].from + runs[r].size <= p.d0) ++r;  // runs before this piece
+            size_t e = r;
+            while (e < runs.size() && runs[e].from < p.d1) ++e;
+            // Empty runs need no piece.
+            size_t first = r;
+            while (first < e && runs[first].size == 0) ++first;
+            if (first == e) continue;
+            p.first_run = first, p.end_run = e;
+            needed.push_back(p);
+            if (runs[e - 1].from + runs[e - 1].size > p.d1) r = e - 1;  // it goes on into the next piece
+            else r = e;
+        }
+    }
+    auto *out = static_cast<unsigned char *>(buf);
+    const uint64_t ratio = limits_.max_inflate_ratio;
+    auto decode = [&](const Piece &p) -> bool {
+        const uint64_t size = p.d1 - p.d0, stored = p.c1 - p.c0;
+        if (ratio && size > 1024 && size / ratio > stored) return false;
+        const MemberRun &first = runs[p.first_run];
+        if (p.end_run - p.first_run == 1 && first.from <= p.d0 && first.from + first.size >= p.d1 &&
+            size <= kMaxWholeInflateBytes && stored <= kMaxWholeInflateBytes) {
+            // Wholly inside one run: straight into place with libdeflate.
+            ByteBuffer in(static_cast<size_t>(stored));
+            read_at(in.data(), stored, start + p.c0, what);
+            if (p.d1 != m.size && !close_piece(in.data(), in.size())) return false;
+            unsigned char *to = out + first.to + (p.d0 - first.from);
+            if (!inflate_raw_exact(in.data(), in.size(), to, size_t(size), true)) return false;
+            return crc32_update(0, to, size_t(size)) == p.crc;
+        }
+        // Streamed: the parts in runs straight into place, the rest through `scratch`.
+        RawInflateStream z;
+        constexpr size_t kReadBlock = size_t(1) << 20;
+        std::unique_ptr<unsigned char[]> in(new unsigned char[size_t(std::min<uint64_t>(stored, kReadBlock)) + 1]);
+        std::unique_ptr<unsigned char[]> scratch(new unsigned char[kChunk]);
+        uint64_t at = p.c0;
+        uint32_t crc = 0;
+        auto inflate_to = [&](unsigned char *to, uint64_t len, bool keep) -> bool {
+            uint64_t done = 0;
+            while (done < len) {
+                unsigned char *into = keep ? to + done : scratch.get();
+                const size_t want = size_t(keep ? std::min<uint64_t>(len - done, uint64_t(1) << 30)
+                                                : std::min<uint64_t>(len - done, kChunk));
+                size_t got = 0;
+                using Status = RawInflateStream::Status;
+                while (got < want) {
+                    const Status st = z.inflate(into + got, want - got, got);
+                    if (st == Status::Corrupt) return false;
+                    if (st == Status::End && got < want) return false;  // fewer bytes than the index says
+                    if (st == Status::NeedInput) {
+                        if (at == p.c1) return false;
+                        const size_t take = size_t(std::min<uint64_t>(kReadBlock, p.c1 - at));
+                        read_at(in.get(), take, start + at, what);
+                        at += take;
+                        z.feed(in.get(), take);
+                    }
+                }
+                crc = crc32_update(crc, into, got);
+                done += got;
+            }
+            return true;
+        };
+        uint64_t pos = p.d0;
+        for (size_t i = p.first_run; i < p.end_run; ++i) {
+            const MemberRun &r = runs[i];
+            const uint64_t lo = std::max(r.from, p.d0), hi = std::min(r.from + r.size, p.d1);
+            if (lo >= hi) continue;
+            if (!inflate_to(nullptr, lo - pos, false)) return false;
+            if (!inflate_to(out + r.to + (lo - r.from), hi - lo, true)) return false;
+            pos = hi;
+        }
+        if (!inflate_to(nullptr, p.d1 - pos, false)) return false;
+        return crc == p.crc;
+    };
+    bool ok = true;
+    run_in_order(
+        pool, needed.size(), [&](size_t i) { return decode(needed[i]); },
+        [&](size_t, bool piece_ok) {
+            ok = ok && piece_ok;
+            return ok;
+        });
+    return ok;
+}
+
 // libzip reads only what our reader does not decode itself (bzip2, lzma, zstd, ... members). It
 // opens a duplicate of our descriptor, so it reads the very file this reader parsed, even if
 // the path has been replaced since. Call under libzip_mutex_.

@@ -20,6 +20,11 @@ namespace chainerser::core {
 
 class ThreadPool;
 
+// `size` bytes at offset `from` of a member's decoded bytes, which go to offset `to` of a buffer.
+struct MemberRun {
+    uint64_t from, to, size;
+};
+
 struct ZipLimits {
     uint64_t max_members = 0;        // 0: none
     uint32_t max_inflate_ratio = 0;  // 0: none
@@ -43,6 +48,17 @@ public:
     // its pieces inflated on `pool` when one is given.
     void read_range(uint64_t index, uint64_t offset, void *buf, uint64_t n, const std::string &what,
                     ThreadPool *pool = nullptr);
+
+    // A block read: the runs (increasing `from`, apart) of member `index` into buf, inflating only
+    // the pieces that hold them, each checked against its CRC-32 from the piece index (version
+    // 2, zip_directory.h): a piece that lies wholly inside one run is inflated straight into
+    // place, other pieces are streamed through zlib, the bytes outside the runs into a small
+    // scratch buffer. Pieces go to `pool` when one is given. False if the member has no such
+    // index, or a piece does not decode to its size and CRC-32 (the index is then not to be
+    // trusted: read the member whole, which checks the member's CRC-32); buf may then hold part
+    // of the runs.
+    bool read_runs_in_pieces(uint64_t index, const std::vector<MemberRun> &runs, void *buf, ThreadPool *pool,
+                             const std::string &what);
 
     // File offset of member `index`'s stored bytes (after its local header), checked to lie
     // inside the file.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
@@ -106,16 +107,89 @@ private:
 
 std::unique_ptr<ZipSink> file_sink(const std::string &target) { return std::make_unique<FileSink>(target); }
 
-int MemorySink::write(const void *data, size_t size) {
-    const auto *p = static_cast<const unsigned char *>(data);
-    bytes_.insert(bytes_.end(), p, p + size);
+ScratchFileSink::ScratchFileSink(const std::string &target) : target_(target), fd_(open_scratch_beside(target)) {
+    buffer_.reserve(kBufferSize);
+}
+
+ScratchFileSink::~ScratchFileSink() { discard(); }
+
+int ScratchFileSink::flush() {
+    const unsigned char *p = buffer_.data();
+    size_t left = buffer_.size();
+    while (left) {
+        const ssize_t n = ::pwrite(fd_, p, left, off_t(written_));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return n < 0 ? errno : EIO;
+        p += n, left -= size_t(n), written_ += uint64_t(n);
+    }
+    buffer_.clear();
     return 0;
 }
 
-int MemorySink::patch(uint64_t offset, const unsigned char (&bytes)[4]) {
-    if (offset + 4 > bytes_.size()) return EINVAL;
-    std::memcpy(bytes_.data() + offset, bytes, 4);
+int ScratchFileSink::write(const void *data, size_t size) {
+    if (fd_ < 0) return EBADF;
+    const auto *p = static_cast<const unsigned char *>(data);
+    while (size) {
+        if (buffer_.size() == kBufferSize)
+            if (int err = flush()) return err;
+        const size_t take = std::min(size, kBufferSize - buffer_.size());
+        buffer_.insert(buffer_.end(), p, p + take);
+        p += take, size -= take;
+    }
     return 0;
+}
+
+int ScratchFileSink::patch(uint64_t offset, const unsigned char (&bytes)[4]) {
+    if (fd_ < 0) return EBADF;
+    if (offset + 4 > size()) return EINVAL;
+    for (size_t i = 0; i < 4; ++i, ++offset) {  // it may straddle the file and the buffer
+        if (offset >= written_) {
+            buffer_[size_t(offset - written_)] = bytes[i];
+            continue;
+        }
+        ssize_t n;
+        do n = ::pwrite(fd_, &bytes[i], 1, off_t(offset));
+        while (n < 0 && errno == EINTR);
+        if (n != 1) return n < 0 ? errno : EIO;
+    }
+    return 0;
+}
+
+void ScratchFileSink::commit() {
+    if (fd_ < 0) fail(SER_EINVAL, target_ + ": the scratch file is already closed");
+    if (int err = flush()) fail(SER_EIO, target_ + ": write to a scratch file beside it failed: " + std::strerror(err));
+}
+
+void ScratchFileSink::discard() noexcept {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+    buffer_ = {};
+}
+
+void ScratchFileSink::read(uint64_t offset, void *buf, size_t n) const {
+    if (fd_ < 0) fail(SER_EINVAL, target_ + ": the scratch file is already closed");
+    if (!buffer_.empty()) fail(SER_EINTERNAL, target_ + ": scratch file read before it was flushed");
+    if (offset > written_ || n > written_ - offset) fail(SER_EINTERNAL, target_ + ": read past the scratch file");
+    auto *p = static_cast<unsigned char *>(buf);
+    for (size_t got = 0; got < n;) {
+        const ssize_t r = ::pread(fd_, p + got, n - got, off_t(offset + got));
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0)
+            fail(SER_EIO, target_ + ": cannot read back a scratch file beside it: " +
+                              (r < 0 ? std::strerror(errno) : std::string("it is shorter than written")));
+        got += size_t(r);
+    }
+}
+
+void ScratchFileSink::read_back(size_t chunk, const std::function<void(uint64_t, const void *, size_t)> &use) const {
+    if (fd_ < 0) fail(SER_EINVAL, target_ + ": the scratch file is already closed");
+    std::unique_ptr<unsigned char[]> block(new unsigned char[std::max<size_t>(1, std::min<uint64_t>(chunk, written_))]);
+    for (uint64_t at = 0; at < written_;) {
+        const size_t want = size_t(std::min<uint64_t>(chunk, written_ - at));
+        read(at, block.get(), want);
+        use(at, block.get(), want);
+        at += want;
+    }
 }
 
 }  // namespace chainerser::core

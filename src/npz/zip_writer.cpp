@@ -58,7 +58,7 @@ void ZipWriter::add(const std::string &name, const MemberSpec &spec, const ByteS
         written.crc = crc->get();
         patch_u32(offset + kLocalCrcAt, written.crc);
     }
-    entries_.push_back({name, written, comp_size, offset, {}});
+    entries_.push_back({name, written, comp_size, offset, {}, {}});
 }
 
 void ZipWriter::begin(const std::string &name, const MemberSpec &spec) {
@@ -74,12 +74,13 @@ void ZipWriter::begin(const std::string &name, const MemberSpec &spec) {
     open_ = std::move(m);
 }
 
-void ZipWriter::append(const ByteSpan &piece, uint64_t decoded_size) {
+void ZipWriter::append(const ByteSpan &piece, uint64_t decoded_size, uint32_t decoded_crc) {
     if (!open_) fail(SER_EINTERNAL, name_ + ": append() without begin()");
     if (piece.size) write(piece.data, piece.size);
     open_->comp_size += piece.size;
     const uint64_t decoded_end = (open_->pieces.empty() ? 0 : open_->pieces.back().decoded) + decoded_size;
     open_->pieces.push_back({decoded_end, open_->comp_size});
+    open_->crcs.push_back(decoded_crc);
 }
 
 void ZipWriter::end(uint32_t crc) {
@@ -89,7 +90,8 @@ void ZipWriter::end(uint32_t crc) {
     if (m.pieces.empty() || m.pieces.back().decoded != m.spec.size)
         fail(SER_EINTERNAL, name_ + ": the pieces of '" + m.name + "' do not add up to its size");
     m.pieces.pop_back();  // the last piece ends where the member does
-    if (m.pieces.size() > kMaxPieceIndexEntries) m.pieces.clear();  // no room in the directory: no index
+    if (m.pieces.size() > kMaxWrittenPieceIndexEntries) m.pieces.clear(), m.crcs.clear();  // no room: no index
+    if (m.pieces.empty()) m.crcs.clear();
     patch_u32(m.offset + kLocalCrcAt, crc);
     if (!m.big) patch_u32(m.offset + kLocalCompSizeAt, uint32_t(m.comp_size));
     const uint64_t zip64_comp_size = m.offset + local_zip64_comp_size_at(m.name);
@@ -97,7 +99,7 @@ void ZipWriter::end(uint32_t crc) {
     patch_u32(zip64_comp_size + 4, uint32_t(m.comp_size >> 32));
     MemberSpec written = m.spec;
     written.crc = crc;
-    entries_.push_back({m.name, written, m.comp_size, m.offset, std::move(m.pieces)});
+    entries_.push_back({m.name, written, m.comp_size, m.offset, std::move(m.pieces), std::move(m.crcs)});
 }
 
 void ZipWriter::abandon(const std::string &why) noexcept {

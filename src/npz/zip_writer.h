@@ -38,11 +38,12 @@ public:
 
     // A deflated member whose bytes arrive in pieces (one large member compressed on several
     // threads, deflate_join.h): begin() writes its local header, append() adds each piece in
-    // order with the number of member bytes it decodes to, and end() patches the CRC-32 and the
-    // compressed size into the header. spec.crc is not used. The central directory entry gets a
-    // piece index (zip_directory.h) so that readers can inflate the pieces apart.
+    // order with the number of member bytes it decodes to and their CRC-32, and end() patches the
+    // CRC-32 and the compressed size into the header. spec.crc is not used. The central directory
+    // entry gets a piece index with the piece CRC-32s (zip_directory.h) so that readers can
+    // inflate the pieces apart.
     void begin(const std::string &name, const MemberSpec &spec);
-    void append(const ByteSpan &piece, uint64_t decoded_size);
+    void append(const ByteSpan &piece, uint64_t decoded_size, uint32_t decoded_crc);
     void end(uint32_t crc);
 
     // The members written so far, with their offsets in this writer's bytes.
@@ -66,6 +67,7 @@ private:
         uint64_t comp_size = 0;
         bool big = false;
         std::vector<PieceEnd> pieces;  // after each piece so far
+        std::vector<uint32_t> crcs;    // of each piece so far
     };
     void check_writable() const;
     // Writes a local header as zipfile does with force_zip64; returns the member's offset.

@@ -10,6 +10,7 @@ import os
 import struct
 import sys
 import zipfile
+import zlib
 
 import h5py
 import numpy
@@ -85,8 +86,96 @@ def check_h5(mpi, serial):
                 problems.append("%s: %s values differ" % (mpi, name))
 
 
+def local_values(n, rank):
+    """What MpiMemory's rank `rank` put under each of its keys (mpi_test.cpp's local_value)."""
+    with numpy.errstate(over="ignore"):
+        x = (numpy.arange(n, dtype=numpy.uint64) + numpy.uint64(1) + numpy.uint64(rank << 40)) * numpy.uint64(0x9E3779B97F4A7C15)
+        x ^= x >> numpy.uint64(31)
+        x *= numpy.uint64(0xBF58476D1CE4E5B9)
+        return x ^ (x >> numpy.uint64(29))
+
+
+def extra_fields(extra):
+    out = {}
+    while len(extra) >= 4:
+        tp, ln = struct.unpack("<HH", extra[:4])
+        out[tp] = extra[4:4 + ln]
+        extra = extra[4 + ln:]
+    return out
+
+
+def check_piece_crcs(path, name, least):
+    """Member `name` has at least `least` pieces, and piece CRC-32s (0x6363, version 1) that match them."""
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo(name)
+        member = z.read(name)  # checks the member's CRC-32
+    fields = extra_fields(info.extra)
+    index, crcs = fields.get(0x6370, b""), fields.get(0x6363, b"")
+    ends = [struct.unpack("<Q", index[i:i + 8])[0] for i in range(0, len(index), 16)]
+    bounds = [0] + ends + [len(member)]
+    if not crcs or crcs[0] != 1 or len(crcs) != 1 + 4 * (len(bounds) - 1) or len(bounds) - 1 < least:
+        problems.append("%s: %s: no piece CRC-32s for its %d pieces" % (path, name, len(bounds) - 1))
+        return
+    for p in range(len(bounds) - 1):
+        if struct.unpack("<I", crcs[1 + 4 * p:5 + 4 * p])[0] != zlib.crc32(member[bounds[p]:bounds[p + 1]]):
+            problems.append("%s: %s: piece %d has a wrong CRC-32" % (path, name, p))
+
+
+def check_rss_files(directory):
+    """MpiMemory's files (on 2 and 4 ranks): 20 members of 512 Ki uint64 per rank, and 'shard'."""
+    found = 0
+    for path in sorted(glob.glob(os.path.join(directory, "rss_local.*"))):
+        found += 1
+        if path.endswith(".h5"):
+            with h5py.File(path, "r") as f:
+                ranks = sorted(f.keys())
+                for g in ranks:
+                    expected = local_values(1 << 19, int(g[1:]))
+                    for k in range(20):
+                        if not numpy.array_equal(f[g]["m%d" % k][()], expected):
+                            problems.append("%s: %s/m%d differs" % (path, g, k))
+            continue
+        with zipfile.ZipFile(path) as z:
+            bad = z.testzip()
+            if bad:
+                problems.append("%s: member %s fails its CRC-32" % (path, bad))
+        with numpy.load(path) as a:
+            ranks = sorted({k.split("/")[0] for k in a.files})
+            if len(a.files) != 20 * len(ranks) or len(ranks) < 2:
+                problems.append("%s: keys %s" % (path, sorted(a.files)))
+            for k in a.files:
+                if not numpy.array_equal(a[k], local_values(1 << 19, int(k.split("/")[0][1:]))):
+                    problems.append("%s: key %s differs" % (path, k))
+    big_values = lambda rank: ((numpy.arange(2048 * 2048) + rank) % 1000 * 0.25).astype(numpy.float32).reshape(2048, 2048)
+    big = os.path.join(directory, "rss_local_big.h5")
+    if os.path.exists(big):
+        found += 1
+        with h5py.File(big, "r") as f:
+            for g in f.keys():
+                d = f[g]
+                if d.compression != "gzip" or not numpy.array_equal(d[()], big_values(int(g[1:]))):
+                    problems.append("%s: %s differs (compression %r)" % (big, g, d.compression))
+    big = os.path.join(directory, "rss_local_big.npz")
+    if os.path.exists(big):
+        found += 1
+        with numpy.load(big) as a:
+            for k in a.files:
+                check_piece_crcs(big, k + ".npy", 2)
+                if not numpy.array_equal(a[k], big_values(int(k[1:]))):
+                    problems.append("%s: %s differs" % (big, k))
+    shard = os.path.join(directory, "rss_shard.npz")
+    if os.path.exists(shard):
+        found += 1
+        check_piece_crcs(shard, "shard.npy", 2)
+        with numpy.load(shard) as a:
+            s = a["shard"]
+            if not numpy.array_equal(s.ravel(), numpy.arange(s.size, dtype=numpy.float64) * 0.5 - 7.0):
+                problems.append("%s: shard differs" % shard)
+    return found
+
+
 directory = sys.argv[1]
-checked = 0
+checked = check_rss_files(directory)
 for mpi in sorted(glob.glob(os.path.join(directory, "*.mpi.*"))):
     serial = mpi.replace(".mpi.", ".serial.")
     if not os.path.exists(serial):

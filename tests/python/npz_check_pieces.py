@@ -2,7 +2,8 @@
 tests/api/npz_interop_test.cpp: zipfile's CRC check passes, 'big' is deflated and numpy.load gives
 exactly the bytes of RAW (the float32 array's raw little-endian bytes), 'before' is [1, 2, 3] and
 'after' is 4. 'big' must carry a piece index (src/npz/zip_directory.h) of PIECES - 1 entries
-(none for PIECES 1), and each piece it names must inflate by itself to its part of the member.
+(none for PIECES 1), and each piece it names must inflate by itself to its part of the member,
+whose CRC-32 the piece CRC field (0x6363, piece index version 2) must hold.
 usage: npz_check_pieces.py FILE RAW PIECES"""
 import sys
 import zipfile
@@ -13,7 +14,18 @@ import struct
 import zlib
 
 PIECE_INDEX_ID = 0x6370
+PIECE_CRC_ID = 0x6363
 PIECE_END = b'\x00\x00\x00\xff\xff'
+
+
+def piece_crcs(extra):
+    while len(extra) >= 4:
+        tp, ln = struct.unpack('<HH', extra[:4])
+        if tp == PIECE_CRC_ID:
+            assert extra[4] == 1, 'piece CRC field version %d' % extra[4]
+            return [struct.unpack('<I', extra[5 + i:9 + i])[0] for i in range(0, ln - 1, 4)]
+        extra = extra[4 + ln:]
+    return []
 
 
 def piece_index(extra):
@@ -33,7 +45,10 @@ def check_pieces(zf, info, ends):
         stored = f.read(info.compress_size)
     member = zf.read(info.filename)
     bounds = [(0, 0)] + ends + [(info.file_size, info.compress_size)]
-    for (d0, c0), (d1, c1) in zip(bounds, bounds[1:]):
+    crcs = piece_crcs(info.extra)
+    assert len(crcs) == (len(ends) + 1 if ends else 0), (len(crcs), len(ends))
+    for k, ((d0, c0), (d1, c1)) in enumerate(zip(bounds, bounds[1:])):
+        assert not ends or crcs[k] == zlib.crc32(member[d0:d1]), 'piece %d CRC-32' % k
         piece = bytearray(stored[c0:c1])
         if d1 != info.file_size:  # mark the closing empty stored block final
             assert piece.endswith(PIECE_END), 'piece does not end with an empty stored block'
