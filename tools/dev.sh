@@ -54,12 +54,13 @@ print('numpy.load reads it back:', {k: z[k].shape for k in sorted(z.files)})" "$
         # The MPI flavour in a build of its own: only its library and tests (label mpi) are
         # built and run there; the serial suite above covers the shared sources. Open MPI refuses
         # root unless told, and CI runs as root. install_mpi runs cmake --install there, so every
-        # installed target is built (libchainerser too) and the Fortran module is left out.
+        # installed target is built (libchainerser too) and the Fortran module is left out. The
+        # benchmark is configured for its quick mode (ctest mpi_bench_quick, bench/run_mpi_bench.sh).
         cmake -S "$here" -B "$build_mpi" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHAINERSER_MPI=ON \
-              -DCHAINERSER_BUILD_BINDINGS=OFF -DCHAINERSER_BUILD_EXAMPLES=OFF -DCHAINERSER_BUILD_BENCH=OFF \
+              -DCHAINERSER_BUILD_BINDINGS=OFF -DCHAINERSER_BUILD_EXAMPLES=OFF -DCHAINERSER_BUILD_BENCH=ON \
               -DCHAINERSER_BUILD_TOOLS=OFF -DCHAINERSER_BUILD_FUZZERS=OFF -DCHAINERSER_BUILD_FORTRAN=OFF
         cmake --build "$build_mpi" -j "$jobs" --target chainerser chainerser_mpi mpi_tests h5py_interop_tests \
-              mpi_header_check_c99 mpi_domain
+              mpi_header_check_c99 mpi_domain chainerser_mpi_bench chainerser_bench
         (cd "$build_mpi" && OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
              ctest --output-on-failure -L mpi)
         # Sanitizers, valgrind and fuzzing (docs/security.md); slower, so after the main suite.
