@@ -25,7 +25,9 @@
 // RSS: /proc/self/clear_refs "5" resets the peak before each case, then getrusage's ru_maxrss;
 // `own` is the data the benchmark itself holds on that rank during the case (its blocks and
 // members for a save; for a read only the buffers it reads into, the saved data being dropped
-// first: its blocks and members for read-block, the whole model for read-bcast). Every read is
+// first: its blocks and members for read-block, the whole model for read-bcast). `cpu_s`: each
+// rank's CPU seconds (every thread, user + system) per run of the case, hashing and checking of
+// the first read included. Every read is
 // checked against a hash of what was saved (first run). Rank 0 prints one JSON line per case.
 #include <chainerser/mpi.h>
 #include <malloc.h>
@@ -139,6 +141,13 @@ long peak_rss_kib() {
     return u.ru_maxrss;
 }
 
+// CPU seconds of the whole process (every thread), user and system.
+double cpu_seconds() {
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
 struct Result {
     std::vector<double> runs, put;
     double close = 0;
@@ -247,12 +256,14 @@ double read_bcast(const Plan &plan, const std::string &format, const std::string
 
 void report(const char *op, const std::string &format, const std::string &layout, int size, int threads,
             const std::vector<double> &runs, const std::vector<double> &puts, uint64_t model_bytes, uint64_t own,
-            const std::string &file, int rank) {
+            double cpu, const std::string &file, int rank) {
     long rss = peak_rss_kib();
     std::vector<long> all_rss(static_cast<size_t>(size));
     std::vector<uint64_t> all_own(static_cast<size_t>(size));
+    std::vector<double> all_cpu(static_cast<size_t>(size));
     MPI_Gather(&rss, 1, MPI_LONG, all_rss.data(), 1, MPI_LONG, 0, MPI_COMM_WORLD);
     MPI_Gather(&own, 1, MPI_UINT64_T, all_own.data(), 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+    MPI_Gather(&cpu, 1, MPI_DOUBLE, all_cpu.data(), 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
     if (rank != 0) return;
     const size_t best = size_t(std::min_element(runs.begin(), runs.end()) - runs.begin());
     long file_bytes = 0;
@@ -275,6 +286,8 @@ void report(const char *op, const std::string &format, const std::string &layout
     for (size_t i = 0; i < all_rss.size(); ++i) line += (i ? ", " : "") + num(double(all_rss[i]) / 1024);
     line += "], \"own_mib\": [";
     for (size_t i = 0; i < all_own.size(); ++i) line += (i ? ", " : "") + num(double(all_own[i]) / 1048576);
+    line += "], \"cpu_s\": [";
+    for (size_t i = 0; i < all_cpu.size(); ++i) line += (i ? ", " : "") + num(all_cpu[i]);
     line += "]}";
     std::printf("%s\n", line.c_str());
     std::fflush(stdout);
@@ -315,37 +328,56 @@ int main(int argc, char **argv) {
     ser_options_init(&o, SER_OPTIONS_VERSION);
     o.compress = 1;  // NPZ: deflate level 6 (numpy's); HDF5: gzip 4 (Chainer's save_hdf5)
     o.threads = threads;
-    std::vector<std::string> fmts;
-    for (const char *f : {"npz", "h5"})
-        if (formats.find(f) != std::string::npos) fmts.push_back(f);
+    std::vector<std::string> fmts;  // npz-stored (not in the default run): the I/O floor of a save
+    for (size_t at = 0; at <= formats.size();) {
+        const size_t comma = std::min(formats.find(',', at), formats.size());
+        fmts.push_back(formats.substr(at, comma - at));
+        if (fmts.back() != "npz" && fmts.back() != "h5" && fmts.back() != "npz-stored") {
+            if (rank == 0) std::fprintf(stderr, "chainerser_mpi_bench: unknown format %s\n", fmts.back().c_str());
+            MPI_Abort(MPI_COMM_WORLD, 2);
+        }
+        at = comma + 1;
+    }
+    auto file_of = [&](const std::string &f) {
+        return dir + "/ours." + layout + "." + (f == "npz-stored" ? "stored.npz" : f);
+    };
+    auto options_of = [&](const std::string &f) {
+        ser_options fo = o;
+        fo.compress = f != "npz-stored";
+        return fo;
+    };
     const uint64_t own = plan.own_bytes();
     for (const std::string &f : fmts) {
-        const std::string file = dir + "/ours." + layout + "." + f;
+        const std::string file = file_of(f);
         std::vector<double> times, puts;
         reset_peak_rss();
+        const double cpu0 = cpu_seconds();
         for (int r = 0; r < runs; ++r) {
             double put, close;
-            save(plan, f, file, o, rank, put, close);
+            save(plan, f, file, options_of(f), rank, put, close);
             times.push_back(put + close), puts.push_back(put);
         }
-        report("save", f, layout, size, threads, times, puts, plan.model_bytes, own, file, rank);
+        report("save", f, layout, size, threads, times, puts, plan.model_bytes, own, (cpu_seconds() - cpu0) / runs, file,
+               rank);
     }
     // Reads: the saved data is dropped first (the reads are checked against its hashes), so a
     // rank holds only the buffers it reads into.
     for (Part &p : plan.parts) std::vector<float>().swap(p.data);
     malloc_trim(0);
     for (const std::string &f : fmts) {
-        const std::string file = dir + "/ours." + layout + "." + f;
+        const std::string file = file_of(f);
         std::vector<double> times;
         std::vector<std::vector<float>> into;
         reset_peak_rss();
+        const double cpu0 = cpu_seconds();
         for (int r = 0; r < runs; ++r)
             times.push_back(sharded ? read_block(plan, f, file, o, rank, r == 0, into)
                                     : read_bcast(plan, f, file, o, rank, r == 0, into, hashes));
+        const double cpu = (cpu_seconds() - cpu0) / runs;
         uint64_t held = 0;
         for (const std::vector<float> &v : into) held += v.size() * 4;
         report(sharded ? "read-block" : "read-bcast", f, layout, size, threads, times, {}, plan.model_bytes,
-               held, file, rank);
+               held, cpu, file, rank);
     }
     MPI_Finalize();
     return 0;

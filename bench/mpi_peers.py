@@ -26,7 +26,8 @@ h5py's MPI driver and with the ChainerMN pattern; and the one table of bench/run
       Timing and RSS as chainerser_mpi_bench: barrier, slowest rank, best of N; /proc/self/clear_refs
       "5" before each case, then resource.getrusage's ru_maxrss per rank; `own` is the data the
       script holds on that rank (its part on a save and a block read, the receive buffers of a
-      bcast read). Rank 0 prints one JSON line per case.
+      bcast read), `cpu_s` each rank's CPU seconds per run. glibc's mmap threshold is fixed at
+      128 KiB first (fixed_mmap_threshold). Rank 0 prints one JSON line per case.
   mpi_peers.py table RESULTS.jsonl
       The one table, side by side (ours, the peer, ratios, speedups, RSS against own + 64 MiB).
   mpi_peers.py check SRC.npz DIR
@@ -85,7 +86,25 @@ def trim():
         pass
 
 
+def fixed_mmap_threshold():
+    # glibc raises its mmap threshold as large blocks are freed, and then puts the full members
+    # read from SRC.npz on the heap between the parts kept, where malloc_trim cannot return them:
+    # a fixed threshold keeps every large array in its own mapping, so that what is freed leaves
+    # the RSS (chainerser_mpi_bench frees whole vectors of its own, without this).
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6").mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD
+    except OSError:
+        pass
+
+
+def cpu_seconds():
+    u = resource.getrusage(resource.RUSAGE_SELF)
+    return u.ru_utime + u.ru_stime
+
+
 def save_cmd(args):
+    fixed_mmap_threshold()
     os.environ["H5PY_ALWAYS_USE_MPI"] = "1"
     from mpi4py import MPI
     import numpy
@@ -114,9 +133,10 @@ def save_cmd(args):
     def slowest(seconds):
         return comm.allreduce(seconds, op=MPI.MAX)
 
-    def report(side, op, fmt, times, held, path):
+    def report(side, op, fmt, times, held, path, cpu):
         rss = comm.gather(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, root=0)
         owns = comm.gather(held / 1048576.0, root=0)
+        cpus = comm.gather(round(cpu, 4), root=0)
         if rank:
             return
         size_on_disk = 0
@@ -126,7 +146,7 @@ def save_cmd(args):
         print(json.dumps({"side": side, "op": op, "format": fmt, "layout": args.layout, "ranks": size, "threads": 1,
                           "model_bytes": model_bytes, "file_bytes": size_on_disk, "seconds": round(min(times), 4),
                           "runs": [round(t, 4) for t in times], "rss_mib": [round(r, 1) for r in rss],
-                          "own_mib": [round(o, 4) for o in owns]}), flush=True)
+                          "own_mib": [round(o, 4) for o in owns], "cpu_s": cpus}), flush=True)
 
     def timed(fn):
         comm.Barrier()
@@ -225,8 +245,9 @@ def save_cmd(args):
         fmt, fn = saves[side]
         path = os.path.join(args.dir, "%s.%s.%s" % (side.replace("-", "_"), args.layout, fmt))
         reset_peak()
+        cpu0 = cpu_seconds()
         times = [timed(lambda: fn(path)) for _ in range(args.runs)]
-        report(side, "save", fmt, times, own, path)
+        report(side, "save", fmt, times, own, path, (cpu_seconds() - cpu0) / args.runs)
     part.clear()
     trim()
     for side in sides:
@@ -246,8 +267,10 @@ def save_cmd(args):
             opener = (lambda: H5Source(path)) if side == "h5py-mpi" else (lambda: NpzSource(path))
             read = lambda: bcast_read(opener, into)  # noqa: E731
         reset_peak()
+        cpu0 = cpu_seconds()
         times = [timed(read) for _ in range(args.runs)]
-        report(side, "read-block" if sharded else "read-bcast", fmt, times, sum(a.nbytes for a in into.values()), path)
+        report(side, "read-block" if sharded else "read-bcast", fmt, times, sum(a.nbytes for a in into.values()), path,
+               (cpu_seconds() - cpu0) / args.runs)
         into = None
         trim()
 
@@ -306,6 +329,9 @@ def table_cmd(args):
                 return r
         return None
 
+    def cpu(r):
+        return "%.1f" % max(r["cpu_s"]) if "cpu_s" in r else "?"
+
     def over(r):  # the worst rank's peak RSS above its own data
         return max(x - o for x, o in zip(r["rss_mib"], r["own_mib"]))
 
@@ -314,23 +340,25 @@ def table_cmd(args):
         return "%.0f / %.0f%s" % (r["rss_mib"][worst], r["own_mib"][worst] + 64, "" if over(r) <= 64 else " over")
 
     peer_of = {"h5": "h5py-mpi", "npz": "chainermn"}
+    labels = {"npz": "NPZ compressed", "h5": "HDF5 gzip 4", "npz-stored": "NPZ stored"}
     print("| ranks x threads | op | layout | format | ours s | ours MiB/s | put / close s | peer | peer s | "
-          "peer / ours | ours vs 1 rank x 1 thread | ours peak RSS / own + 64 MiB | peer peak RSS / own + 64 MiB |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "peer / ours | ours vs 1 rank x 1 thread | CPU s per rank, ours / peer | ours peak RSS / own + 64 MiB | "
+          "peer peak RSS / own + 64 MiB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     ours = [r for r in rows_ if r["side"] == "ours"]
     ours.sort(key=lambda r: (r["ranks"], r["threads"], ["save", "read-block", "read-bcast"].index(r["op"]),
                              r["layout"] != "sharded", r["format"] != "npz"))
     for r in ours:
-        peer = find(peer_of[r["format"]], r["op"], r["format"], r["layout"], r["ranks"])
+        peer = find(peer_of.get(r["format"]), r["op"], r["format"], r["layout"], r["ranks"])
         base = find("ours", r["op"], r["format"], r["layout"], 1, 1)
         mib = r["model_bytes"] / 1048576.0
-        print("| %d x %d | %s | %s | %s | %.3f | %.0f | %s | %s | %s | %s | %s | %s | %s |" % (
-            r["ranks"], r["threads"], r["op"], r["layout"], "NPZ compressed" if r["format"] == "npz" else "HDF5 gzip 4",
+        print("| %d x %d | %s | %s | %s | %.3f | %.0f | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            r["ranks"], r["threads"], r["op"], r["layout"], labels[r["format"]],
             r["seconds"], mib / r["seconds"], "%.3f / %.3f" % (r["put"], r["close"]) if "put" in r else "",
-            peer_of[r["format"]] if peer else "", "%.3f" % peer["seconds"] if peer else "",
+            peer["side"] if peer else "", "%.3f" % peer["seconds"] if peer else "",
             "%.2fx" % (peer["seconds"] / r["seconds"]) if peer else "",
             "%.2fx" % (base["seconds"] / r["seconds"]) if base and base is not r else "",
-            rss(r), rss(peer) if peer else ""))
+            "%s / %s" % (cpu(r), cpu(peer) if peer else "-"), rss(r), rss(peer) if peer else ""))
     if ours:
         print("\nmodel: %.1f MiB in %s" % (ours[0]["model_bytes"] / 1048576.0, "float32 members"))
 

@@ -33,6 +33,10 @@ else
 fi
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 mpirun="${MPIRUN:-mpirun}"
+# Open MPI binds each rank to a core when there are no more ranks than cores (1 and 2 ranks here,
+# not 4): 1 rank x 2 threads would then run both threads on one core, and a bound rank cannot
+# move off a core that other work is using. So no binding, for every run.
+mpiflags=(--oversubscribe --bind-to none)
 py=/usr/bin/python3
 results="$out/results.jsonl"
 : > "$results"
@@ -43,10 +47,10 @@ for np in $ranks; do
         threads_list=1
         [ "$np" = 1 ] && [ -z "$quick" ] && threads_list="1 2"
         for t in $threads_list; do
-            "$mpirun" --oversubscribe -np "$np" "$build/bench/chainerser_mpi_bench" "$out" --layout "$layout" \
+            "$mpirun" "${mpiflags[@]}" -np "$np" "$build/bench/chainerser_mpi_bench" "$out" --layout "$layout" \
                 --scale "$scale" --runs "$runs" --threads "$t" | tee -a "$results" >&2
         done
-        "$mpirun" --oversubscribe -np "$np" "$py" "$here/mpi_peers.py" save "$out/src.npz" "$out" --layout "$layout" \
+        "$mpirun" "${mpiflags[@]}" -np "$np" "$py" "$here/mpi_peers.py" save "$out/src.npz" "$out" --layout "$layout" \
             --runs "$runs" | tee -a "$results" >&2
     done
 done
