@@ -27,7 +27,8 @@
 // members for a save; for a read only the buffers it reads into, the saved data being dropped
 // first: its blocks and members for read-block, the whole model for read-bcast). `cpu_s`: each
 // rank's CPU seconds (every thread, user + system) per run of the case, hashing and checking of
-// the first read included. Every read is
+// the first read included; `runq_s`: the seconds per run its main thread waited, runnable, for
+// a core (/proc/self/schedstat), which is what a busy machine costs it. Every read is
 // checked against a hash of what was saved (first run). Rank 0 prints one JSON line per case.
 #include <chainerser/mpi.h>
 #include <malloc.h>
@@ -139,6 +140,15 @@ long peak_rss_kib() {
     struct rusage u;
     getrusage(RUSAGE_SELF, &u);
     return u.ru_maxrss;
+}
+
+// Seconds the main thread has spent runnable but waiting for a core (the second field of
+// /proc/self/schedstat): what other work on the machine took from it.
+double runqueue_seconds() {
+    std::ifstream in("/proc/self/schedstat");
+    unsigned long long on_cpu = 0, waiting = 0;
+    in >> on_cpu >> waiting;
+    return 1e-9 * double(waiting);
 }
 
 // CPU seconds of the whole process (every thread), user and system.
@@ -256,14 +266,15 @@ double read_bcast(const Plan &plan, const std::string &format, const std::string
 
 void report(const char *op, const std::string &format, const std::string &layout, int size, int threads,
             const std::vector<double> &runs, const std::vector<double> &puts, uint64_t model_bytes, uint64_t own,
-            double cpu, const std::string &file, int rank) {
+            double cpu, double runq, const std::string &file, int rank) {
     long rss = peak_rss_kib();
     std::vector<long> all_rss(static_cast<size_t>(size));
     std::vector<uint64_t> all_own(static_cast<size_t>(size));
-    std::vector<double> all_cpu(static_cast<size_t>(size));
+    std::vector<double> all_cpu(static_cast<size_t>(size)), all_runq(static_cast<size_t>(size));
     MPI_Gather(&rss, 1, MPI_LONG, all_rss.data(), 1, MPI_LONG, 0, MPI_COMM_WORLD);
     MPI_Gather(&own, 1, MPI_UINT64_T, all_own.data(), 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
     MPI_Gather(&cpu, 1, MPI_DOUBLE, all_cpu.data(), 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+    MPI_Gather(&runq, 1, MPI_DOUBLE, all_runq.data(), 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
     if (rank != 0) return;
     const size_t best = size_t(std::min_element(runs.begin(), runs.end()) - runs.begin());
     long file_bytes = 0;
@@ -288,6 +299,8 @@ void report(const char *op, const std::string &format, const std::string &layout
     for (size_t i = 0; i < all_own.size(); ++i) line += (i ? ", " : "") + num(double(all_own[i]) / 1048576);
     line += "], \"cpu_s\": [";
     for (size_t i = 0; i < all_cpu.size(); ++i) line += (i ? ", " : "") + num(all_cpu[i]);
+    line += "], \"runq_s\": [";
+    for (size_t i = 0; i < all_runq.size(); ++i) line += (i ? ", " : "") + num(all_runq[i]);
     line += "]}";
     std::printf("%s\n", line.c_str());
     std::fflush(stdout);
@@ -351,14 +364,14 @@ int main(int argc, char **argv) {
         const std::string file = file_of(f);
         std::vector<double> times, puts;
         reset_peak_rss();
-        const double cpu0 = cpu_seconds();
+        const double cpu0 = cpu_seconds(), runq0 = runqueue_seconds();
         for (int r = 0; r < runs; ++r) {
             double put, close;
             save(plan, f, file, options_of(f), rank, put, close);
             times.push_back(put + close), puts.push_back(put);
         }
-        report("save", f, layout, size, threads, times, puts, plan.model_bytes, own, (cpu_seconds() - cpu0) / runs, file,
-               rank);
+        report("save", f, layout, size, threads, times, puts, plan.model_bytes, own, (cpu_seconds() - cpu0) / runs,
+               (runqueue_seconds() - runq0) / runs, file, rank);
     }
     // Reads: the saved data is dropped first (the reads are checked against its hashes), so a
     // rank holds only the buffers it reads into.
@@ -369,15 +382,15 @@ int main(int argc, char **argv) {
         std::vector<double> times;
         std::vector<std::vector<float>> into;
         reset_peak_rss();
-        const double cpu0 = cpu_seconds();
+        const double cpu0 = cpu_seconds(), runq0 = runqueue_seconds();
         for (int r = 0; r < runs; ++r)
             times.push_back(sharded ? read_block(plan, f, file, o, rank, r == 0, into)
                                     : read_bcast(plan, f, file, o, rank, r == 0, into, hashes));
-        const double cpu = (cpu_seconds() - cpu0) / runs;
+        const double cpu = (cpu_seconds() - cpu0) / runs, runq = (runqueue_seconds() - runq0) / runs;
         uint64_t held = 0;
         for (const std::vector<float> &v : into) held += v.size() * 4;
         report(sharded ? "read-block" : "read-bcast", f, layout, size, threads, times, {}, plan.model_bytes,
-               held, cpu, file, rank);
+               held, cpu, runq, file, rank);
     }
     MPI_Finalize();
     return 0;

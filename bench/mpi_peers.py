@@ -124,7 +124,7 @@ def save_cmd(args):
         for key, split, owner in members:
             if split:
                 lo, hi = rows(shape_of[key][0], rank, size)
-                part[key] = numpy.ascontiguousarray(z[key][lo:hi])
+                part[key] = numpy.array(z[key][lo:hi])  # a copy: a row slice would keep the whole member
             elif owner == rank:
                 part[key] = z[key]
     trim()
