@@ -56,12 +56,14 @@ print('numpy.load reads it back:', {k: z[k].shape for k in sorted(z.files)})" "$
         # root unless told, and CI runs as root. The Fortran modules are on (the Fortran MPI
         # binding, libchainerser_fortran_mpi, and its tests); the other bindings are off.
         # install_mpi runs cmake --install there, so every installed target is built
-        # (libchainerser and libchainerser_fortran too).
+        # (libchainerser and libchainerser_fortran too). The benchmark is built for its quick
+        # mode (ctest mpi_bench_quick, bench/run_mpi_bench.sh).
         cmake -S "$here" -B "$build_mpi" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHAINERSER_MPI=ON \
-              -DCHAINERSER_BUILD_BINDINGS=OFF -DCHAINERSER_BUILD_EXAMPLES=OFF -DCHAINERSER_BUILD_BENCH=OFF \
+              -DCHAINERSER_BUILD_BINDINGS=OFF -DCHAINERSER_BUILD_EXAMPLES=OFF -DCHAINERSER_BUILD_BENCH=ON \
               -DCHAINERSER_BUILD_TOOLS=OFF -DCHAINERSER_BUILD_FUZZERS=OFF -DCHAINERSER_BUILD_FORTRAN=ON
         cmake --build "$build_mpi" -j "$jobs" --target chainerser chainerser_mpi mpi_tests h5py_interop_tests \
-              mpi_header_check_c99 mpi_domain chainerser_fortran chainerser_fortran_mpi chainerser_fortran_mpi_test
+              mpi_header_check_c99 mpi_domain chainerser_fortran chainerser_fortran_mpi chainerser_fortran_mpi_test \
+              chainerser_mpi_bench chainerser_bench
         (cd "$build_mpi" && OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
              ctest --output-on-failure -L mpi)
         # Sanitizers, valgrind and fuzzing (docs/security.md); slower, so after the main suite.
