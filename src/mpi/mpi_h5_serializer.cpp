@@ -293,7 +293,8 @@ void MpiH5Serializer::write_entry(const std::string &key, const ConstArrayView &
     } else if (text) {
         bytes.assign(static_cast<const unsigned char *>(value.data), static_cast<const unsigned char *>(value.data) + value.nbytes);
     }
-    meta.fortran_order = false;
+    // Now C order; kept only as the mark h5py_dataset_layout writes (kFortranOrderAttribute).
+    meta.fortran_order = numpy_fortran_order(meta);
     std::pair<uint64_t, uint64_t> span{0, 0};
     if (!text && value.nbytes) {
         if (!s.spill) s.spill = std::make_unique<ScratchFileSink>(s.file);

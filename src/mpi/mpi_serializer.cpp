@@ -73,7 +73,9 @@ void MpiSerializer::write_fortran_slab(const std::string &full, const ArrayMeta 
         c_order = ByteBuffer(size_t(mine.nbytes()));
         if (mine.nbytes()) fortran_to_c(data, c_order.data(), own.count, global.type.itemsize);
     });
-    write_slab(full, global, shape, blocks, c_order.size() ? c_order.data() : nullptr);
+    ArrayMeta marked = global;  // the blocks are C order now; the mark becomes kFortranOrderAttribute
+    marked.fortran_order = true;
+    write_slab(full, marked, shape, blocks, c_order.size() ? c_order.data() : nullptr);
 }
 
 void MpiSerializer::agree_commit(const std::function<void()> &alone, const std::function<void()> &together) {
