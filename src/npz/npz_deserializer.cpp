@@ -154,7 +154,8 @@ void NpzDeserializer::read_entry(const std::string &key, const ArrayMeta &meta, 
 void NpzDeserializer::read_block(const std::string &key, const ArrayMeta &block, const std::vector<int64_t> &offset,
                                  void *buf) {
     const ArrayMeta entry = *stat_entry(key);
-    const auto [member, data_offset] = located(key);
+    const auto location = located(key);  // not a structured binding: lambdas below capture it (C++17)
+    const uint64_t member = location.first, data_offset = location.second;
     std::vector<int64_t> shape = entry.shape, from = offset, count = block.shape;
     if (block.fortran_order) {  // column-major: the same runs with the axes reversed
         std::reverse(shape.begin(), shape.end());
