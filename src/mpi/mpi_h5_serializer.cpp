@@ -11,6 +11,7 @@
 #include "core/convert.h"
 #include "core/error.h"
 #include "hdf5/hdf5_dataset_layout.h"
+#include "hdf5/hdf5_deflate_filter.h"
 #include "hdf5/hdf5_error.h"
 #include "hdf5/hdf5_file.h"
 #include "hdf5/hdf5_lock.h"
@@ -192,6 +193,7 @@ void write_dataset_agreed(const Comm &comm, hid_t file, const std::string &key, 
                           size_t writes, const std::function<BlockWrite(size_t)> &part, const std::string &at,
                           const std::string &exists = "") {
     Hdf5Lock lock;  // first: the dataset is closed under it, also when a step throws
+    const DeflateFilterOverride libdeflate;  // the collective writes compress with libdeflate
     H5Id dataset;
     collectively(comm, [&] {
         try {
