@@ -13,6 +13,8 @@
 #include "mpi/agreement.h"
 #include "mpi/member_exchange.h"
 #include "mpi/shared_file.h"
+#include "core/pipeline.h"
+#include "npz/member_pieces.h"
 #include "npz/npy_header.h"
 #include "npz/npz_serializer.h"
 #include "npz/zip_writer.h"
@@ -64,16 +66,6 @@ constexpr size_t kCopyChunk = size_t(8) << 20;
 
 uint64_t round_up(uint64_t v, bool align) { return align ? (v + kAlign - 1) / kAlign * kAlign : v; }
 
-// This rank's part of a sharded member: its byte range (the npy header first on rank 0), as it
-// goes into the file.
-struct Piece {
-    std::string header;  // rank 0 only
-    ByteBuffer rows;
-    ByteBuffer deflated;
-    uint64_t in_size = 0;
-    uint32_t crc = 0;
-};
-
 // The highest rank whose piece is not empty (rank 0 always has the npy header).
 int last_piece(int64_t rows, uint64_t row_bytes, int size) {
     for (int q = size - 1; q > 0; --q) {
@@ -81,6 +73,23 @@ int last_piece(int64_t rows, uint64_t row_bytes, int size) {
         if (hi > lo && row_bytes) return q;
     }
     return 0;
+}
+
+// Every rank's `mine` (groups of 3 values), each group prefixed with its rank, in rank order.
+std::vector<uint64_t> all_gathered(const Comm &comm, const std::vector<uint64_t> &mine) {
+    std::vector<uint64_t> tagged;
+    for (size_t i = 0; i < mine.size(); i += 3) tagged.insert(tagged.end(), {uint64_t(comm.rank()), mine[i], mine[i + 1], mine[i + 2]});
+    if (tagged.size() > size_t(INT_MAX)) fail(SER_EUNSUPPORTED, "too many pieces in one member");
+    const int n = int(tagged.size());
+    std::vector<int> counts(size_t(comm.size())), displs(size_t(comm.size()));
+    check_mpi(MPI_Allgather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, comm.get()), "MPI_Allgather", SER_EINTERNAL);
+    for (size_t r = 1; r < counts.size(); ++r) displs[r] = displs[r - 1] + counts[r - 1];
+    std::vector<uint64_t> all(size_t(displs.back() + counts.back()) + 1);  // + 1: never empty
+    check_mpi(MPI_Allgatherv(tagged.data(), n, MPI_UINT64_T, all.data(), counts.data(), displs.data(), MPI_UINT64_T,
+                             comm.get()),
+              "MPI_Allgatherv", SER_EINTERNAL);
+    all.pop_back();
+    return all;
 }
 
 }  // namespace
@@ -204,39 +213,56 @@ void MpiNpzSerializer::write_slab(const std::string &full, const ArrayMeta &glob
     for (size_t k = 1; k < shape.size(); ++k) row_bytes *= uint64_t(shape[k]);
     const int last = last_piece(shape[0], row_bytes, comm.size());
 
-    // Each rank deflates one contiguous range of the array (rank 0's begins with the npy header).
-    Piece piece;
-    piece.rows = redistribute(comm, shape, global.type.itemsize, blocks, data, at);
+    // Each rank deflates one contiguous range of the array (rank 0's begins with the npy header)
+    // in pieces of the serial writer's size, on its workers: the caller's own rows when every
+    // rank holds exactly its range (row blocks), else its range redistributed.
+    const std::pair<int64_t, int64_t> range = row_range(shape[0], comm.rank(), comm.size());
+    ByteBuffer moved;
+    ByteSpan rows{data, uint64_t(range.second - range.first) * row_bytes};
+    if (!holds_row_ranges(blocks, shape, comm.size())) {
+        moved = redistribute(comm, shape, global.type.itemsize, blocks, data, at);
+        rows = {moved.data(), moved.size()};
+    }
+    std::string header;
+    std::vector<Deflated> pieces;
     collectively(comm, [&] {
-        if (comm.rank() == 0) piece.header = encode_npy_header(global);
-        const ByteSpan parts[2] = {{piece.header.data(), piece.header.size()}, {piece.rows.data(), piece.rows.size()}};
-        for (const ByteSpan &p : parts) piece.in_size += p.size, piece.crc = crc32_update(piece.crc, p.data, p.size);
-        if (piece.in_size) piece.deflated = deflate_raw(parts, 2, s.options.level, comm.rank() == last);
+        if (comm.rank() == 0) header = encode_npy_header(global);
+        const size_t per = piece_bytes(size_t(shape[0]) * row_bytes);
+        const size_t n = rows.size ? (rows.size + per - 1) / per : header.empty() ? 0 : 1;
+        pieces.resize(n);
+        run_in_order(
+            s.options.workers->pool(), n,
+            [&](size_t i) { return deflate_piece({header.data(), header.size()}, rows, per, i, n, s.options.level, comm.rank() == last); },
+            [&](size_t i, Deflated &&piece) { return pieces[i] = std::move(piece), true; });
     });
 
-    // Every rank's sizes and CRC-32, and from them the member's layout, computed alike everywhere.
-    const uint64_t mine[3] = {piece.in_size, piece.crc, piece.deflated.size()};
-    std::vector<uint64_t> all(3 * size_t(comm.size()));
-    check_mpi(MPI_Allgather(mine, 3, MPI_UINT64_T, all.data(), 3, MPI_UINT64_T, comm.get()), "MPI_Allgather",
-              SER_EINTERNAL);
+    // Every rank's pieces (sizes and CRC-32s), and from them the member's layout, computed alike
+    // everywhere.
+    std::vector<uint64_t> mine;
+    for (const Deflated &p : pieces) mine.insert(mine.end(), {p.size, p.crc, p.stream.size()});
+    const std::vector<uint64_t> all = all_gathered(comm, mine);
     CentralEntry entry;
     entry.name = full + ".npy";
     entry.spec.deflated = true;
     uint64_t before_me = 0;
-    for (int q = 0; q < comm.size(); ++q) {
-        const uint64_t in = all[3 * size_t(q)], out = all[3 * size_t(q) + 2];
-        if (q == comm.rank()) before_me = entry.comp_size;
-        if (!in) continue;
-        entry.spec.crc = crc32_concat(entry.spec.crc, uint32_t(all[3 * size_t(q) + 1]), in);
+    const size_t total_pieces = all.size() / 4;
+    for (size_t k = 0, at_k = 0; k < total_pieces; ++k, at_k += 4) {
+        const int q = int(all[at_k]);
+        const uint64_t in = all[at_k + 1], out = all[at_k + 3];
+        if (q < comm.rank()) before_me += out;
+        entry.spec.crc = crc32_concat(entry.spec.crc, uint32_t(all[at_k + 2]), in);
         entry.spec.size += in;
         entry.comp_size += out;
-        if (q != last) entry.pieces.push_back({entry.spec.size, entry.comp_size});
-        entry.piece_crcs.push_back(uint32_t(all[3 * size_t(q) + 1]));
+        if (k + 1 != total_pieces) entry.pieces.push_back({entry.spec.size, entry.comp_size});
+        entry.piece_crcs.push_back(uint32_t(all[at_k + 2]));
     }
     if (entry.pieces.size() > kMaxWrittenPieceIndexEntries) entry.pieces.clear();
     if (entry.pieces.empty()) entry.piece_crcs.clear();
-    const uint64_t data_start = place_member(entry, piece.header);
-    collectively(comm, [&] { s.out->write_at(data_start + before_me, piece.deflated.data(), piece.deflated.size()); });
+    const uint64_t data_start = place_member(entry, header);
+    collectively(comm, [&] {
+        uint64_t offset = data_start + before_me;
+        for (const Deflated &p : pieces) s.out->write_at(offset, p.stream.data(), p.stream.size()), offset += p.stream.size();
+    });
     s.sharded_end = data_start + entry.comp_size;
     s.sharded.push_back(std::move(entry));
 }

@@ -150,6 +150,20 @@ ByteBuffer move_rows(const Comm &comm, const std::vector<int64_t> &shape, uint64
 
 }  // namespace
 
+bool holds_row_ranges(const std::vector<Block> &blocks, const std::vector<int64_t> &shape, int size) {
+    for (int r = 0; r < size; ++r) {
+        const auto [lo, hi] = row_range(shape[0], r, size);
+        const Block &b = blocks[size_t(r)];
+        bool empty = false;
+        for (int64_t c : b.count) empty |= c == 0;
+        if (hi == lo && empty) continue;
+        if (b.offset[0] != lo || b.count[0] != hi - lo) return false;
+        for (size_t k = 1; k < shape.size(); ++k)
+            if (b.offset[k] != 0 || b.count[k] != shape[k]) return false;
+    }
+    return true;
+}
+
 ByteBuffer redistribute(const Comm &comm, const std::vector<int64_t> &shape, uint64_t itemsize,
                         const std::vector<Block> &blocks, const void *mine, const std::string &at) {
     const RowsOf rows = [&](int r) { return row_range(shape[0], r, comm.size()); };

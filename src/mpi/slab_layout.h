@@ -26,6 +26,10 @@ std::vector<Block> gather_tiling(const Comm &comm, const std::vector<int64_t> &s
 // The rows [first, second) of axis 0 that `rank` holds after redistribute().
 std::pair<int64_t, int64_t> row_range(int64_t rows, int rank, int size);
 
+// True when every rank's block is exactly its row_range (whole rows): redistribute() would move
+// nothing.
+bool holds_row_ranges(const std::vector<Block> &blocks, const std::vector<int64_t> &shape, int size);
+
 // Sends every rank's block (its bytes `mine`, C order) to the ranks whose rows it covers; returns
 // this rank's rows. `shape` has at least one axis (0-d as (1,)); extents must fit in an int.
 ByteBuffer redistribute(const Comm &comm, const std::vector<int64_t> &shape, uint64_t itemsize,

@@ -11,6 +11,7 @@
 #include "core/pipeline.h"
 #include "codec/crc32.h"
 #include "codec/deflate.h"
+#include "npz/member_pieces.h"
 #include "npz/none_pickle.h"
 #include "npz/npy_header.h"
 #include "npz/zip_writer.h"
@@ -27,12 +28,6 @@ constexpr size_t kMaxInflightJobs = 64;
 constexpr uint64_t kMinParallelBytes = uint64_t(64) << 10;
 constexpr uint64_t kBatchBytes = uint64_t(256) << 10;
 
-struct Deflated {
-    ByteBuffer stream;
-    uint64_t size = 0;
-    uint32_t crc = 0;
-};
-
 Deflated deflate_member(const ByteSpan *parts, size_t count, int level) {
     Deflated d;
     for (size_t i = 0; i < count; ++i) {
@@ -41,35 +36,6 @@ Deflated deflate_member(const ByteSpan *parts, size_t count, int level) {
     }
     d.stream = deflate_raw(parts, count, level);
     return d;
-}
-
-// Compressed members this large are cut into pieces of at least kPieceBytes, deflated in parallel
-// and joined into one stream (deflate_join.h), without a copy of the member: put() returns when
-// the member is in the file. Pieces this large lose well under 0.1% of compression at their joins.
-constexpr size_t kPieceBytes = size_t(8) << 20;
-constexpr size_t kSplitBytes = 2 * kPieceBytes;
-
-// The data bytes per piece: kPieceBytes, or more (whole MiB) so that the piece index fits.
-size_t piece_bytes(size_t data_size) {
-    constexpr size_t kMiB = size_t(1) << 20;
-    const size_t per = (data_size / (kMaxWrittenPieceIndexEntries + 1) + kMiB) / kMiB * kMiB;
-    return std::max(kPieceBytes, per);
-}
-
-// Piece i of a member, `per` data bytes each: its npy header (piece 0 only) and its slice of the
-// data, deflated.
-Deflated deflate_piece(const ByteSpan &header, const ByteSpan &data, size_t per, size_t i, size_t pieces, int level) {
-    const auto *d = static_cast<const unsigned char *>(data.data);
-    const ByteSpan in[2] = {header, {d + i * per, std::min(per, data.size - i * per)}};
-    const ByteSpan *first = i == 0 ? in : in + 1;
-    const size_t count = i == 0 ? 2 : 1;
-    Deflated out;
-    for (size_t k = 0; k < count; ++k) {
-        out.size += first[k].size;
-        out.crc = crc32_update(out.crc, first[k].data, first[k].size);
-    }
-    out.stream = deflate_raw(first, count, level, i + 1 == pieces);
-    return out;
 }
 
 // Stored members this large have their CRC-32 computed on a worker while their bytes are written.
