@@ -174,54 +174,83 @@ bool read_dynamic_lengths(BitReader &r, uint8_t (&litlen)[288], unsigned &nlit, 
     return true;
 }
 
-// Consumes a Huffman block's symbols up to its end-of-block code, counting the bytes they decode to.
-bool skip_symbols(BitReader &r, const Huffman &litlen, const Huffman &dist, uint64_t &decoded) {
+// The codes of a Huffman block (type 1 fixed, 2 dynamic), after its type bits; false if malformed.
+struct BlockCodes {
+    Huffman litlen, dist;
+    bool read(BitReader &r, unsigned type) {
+        uint8_t litlen_lengths[288], dist_lengths[32];
+        unsigned nlit = 288, ndist = 32;
+        if (type == 1) fixed_lengths(litlen_lengths, dist_lengths);
+        else if (!read_dynamic_lengths(r, litlen_lengths, nlit, dist_lengths, ndist)) return false;
+        return litlen.build(litlen_lengths, nlit) && dist.build(dist_lengths, ndist);
+    }
+};
+
+enum class Symbols { EndOfBlock, Reached, Passed, Malformed };
+
+// Consumes a Huffman block's symbols up to its end-of-block code, counting the bytes they decode
+// to, or up to the first symbol that begins once `stop_at` bytes are decoded (Reached if exactly
+// that many, Passed if a match ran beyond).
+Symbols skip_symbols(BitReader &r, const Huffman &litlen, const Huffman &dist, uint64_t &decoded,
+                     uint64_t stop_at = UINT64_MAX) {
     for (;;) {
+        if (decoded >= stop_at) return decoded == stop_at ? Symbols::Reached : Symbols::Passed;
         r.refill();
-        if (r.far_past_end()) return false;
+        if (r.far_past_end()) return Symbols::Malformed;
         const int sym = litlen.decode(r);
         if (sym < 256) {
-            if (sym < 0) return false;
+            if (sym < 0) return Symbols::Malformed;
             ++decoded;
             continue;
         }
-        if (sym == int(kEndOfBlock)) return !r.overrun();
-        if (sym > 285) return false;
+        if (sym == int(kEndOfBlock)) return r.overrun() ? Symbols::Malformed : Symbols::EndOfBlock;
+        if (sym > 285) return Symbols::Malformed;
         decoded += kLengthBase[sym - 257] + r.take(kLengthExtra[sym - 257]);
         const int d = dist.decode(r);
-        if (d < 0 || d > 29) return false;
+        if (d < 0 || d > 29) return Symbols::Malformed;
         r.drop(kDistanceExtra[d]);
     }
 }
+
+// A block's first bits: BFINAL, BTYPE and, for a stored block, LEN/NLEN (`at` is then its
+// first data byte, `len` its size). False if malformed.
+struct BlockHeader {
+    bool final;
+    unsigned type;
+    size_t at = 0;
+    unsigned len = 0;
+    bool read(const unsigned char *in, size_t size, BitReader &r) {
+        r.refill();
+        final = r.take(1);
+        type = r.take(2);
+        if (type == 3) return false;
+        if (type != 0) return true;
+        const size_t header = r.byte_after_align();
+        if (header + 4 > size) return false;
+        len = unsigned(in[header] | in[header + 1] << 8);
+        const unsigned nlen = unsigned(in[header + 2] | in[header + 3] << 8);
+        at = header + 4;
+        return (len ^ nlen) == 0xffff && at + len <= size;
+    }
+};
 
 }  // namespace
 
 bool walk_blocks(const unsigned char *in, size_t size, const std::function<bool(const BlockEnd &)> &stop,
                  BlockEnd &out) {
     BitReader r(in, size);
-    uint8_t litlen_lengths[288], dist_lengths[32];
-    Huffman litlen, dist;
+    BlockCodes codes;
     BlockEnd block;
     for (;;) {
         block.header_bit = r.bit();
-        r.refill();
-        block.final = r.take(1);
-        const unsigned type = r.take(2);
-        if (type == 0) {
-            const size_t at = r.byte_after_align();
-            if (at + 4 > size) return false;
-            const unsigned len = unsigned(in[at] | in[at + 1] << 8), nlen = unsigned(in[at + 2] | in[at + 3] << 8);
-            if ((len ^ nlen) != 0xffff || at + 4 + len > size) return false;
-            r.seek_byte(at + 4 + len);
-            block.decoded += len;
-        } else if (type == 3) {
+        BlockHeader h;
+        if (!h.read(in, size, r)) return false;
+        block.final = h.final;
+        if (h.type == 0) {
+            r.seek_byte(h.at + h.len);
+            block.decoded += h.len;
+        } else if (!codes.read(r, h.type) || skip_symbols(r, codes.litlen, codes.dist, block.decoded) != Symbols::EndOfBlock) {
             return false;
-        } else {
-            unsigned nlit = 288, ndist = 32;
-            if (type == 1) fixed_lengths(litlen_lengths, dist_lengths);
-            else if (!read_dynamic_lengths(r, litlen_lengths, nlit, dist_lengths, ndist)) return false;
-            if (!litlen.build(litlen_lengths, nlit) || !dist.build(dist_lengths, ndist)) return false;
-            if (!skip_symbols(r, litlen, dist, block.decoded)) return false;
         }
         block.end_bit = r.bit();
         if (stop(block)) {
@@ -229,6 +258,52 @@ bool walk_blocks(const unsigned char *in, size_t size, const std::function<bool(
             return true;
         }
         if (block.final) return false;
+    }
+}
+
+bool find_symbol_cut(const unsigned char *in, size_t size, uint64_t decoded, SymbolCut &out) {
+    BitReader r(in, size);
+    BlockCodes codes;
+    uint64_t done = 0;
+    for (;;) {
+        SymbolCut cut;
+        cut.header_bit = r.bit();
+        if (done == decoded) {  // a block boundary
+            cut.kind = SymbolCut::BlockStart;
+            cut.body_bit = cut.bit = cut.header_bit;
+            out = cut;
+            return cut.bit <= size * 8;
+        }
+        BlockHeader h;
+        if (!h.read(in, size, r)) return false;
+        cut.final = h.final;
+        if (h.type == 0) {
+            if (decoded < done + h.len) {
+                cut.kind = SymbolCut::InStored;
+                cut.body_bit = h.at * 8;
+                cut.bit = size_t(h.at + (decoded - done)) * 8;
+                cut.stored_left = unsigned(done + h.len - decoded);
+                out = cut;
+                return true;
+            }
+            r.seek_byte(h.at + h.len);
+            done += h.len;
+        } else {
+            cut.kind = h.type == 1 ? SymbolCut::InFixed : SymbolCut::InDynamic;
+            if (!codes.read(r, h.type)) return false;
+            cut.body_bit = r.bit();
+            switch (skip_symbols(r, codes.litlen, codes.dist, done, decoded)) {
+            case Symbols::Reached:
+                cut.bit = r.bit();
+                out = cut;
+                return !r.overrun();
+            case Symbols::EndOfBlock:
+                break;
+            default:
+                return false;
+            }
+        }
+        if (r.overrun() || cut.final) return false;
     }
 }
 

@@ -34,4 +34,20 @@ struct BlockEnd {
 bool walk_blocks(const unsigned char *in, size_t size, const std::function<bool(const BlockEnd &)> &stop,
                  BlockEnd &out);
 
+// A place where a stream can be restarted after exactly `decoded` bytes of output (inflate_split.h).
+struct SymbolCut {
+    enum Kind { BlockStart, InStored, InFixed, InDynamic } kind = BlockStart;
+    // Bit offsets: the header of the block that `bit` lies in (or begins, for BlockStart), the end
+    // of that header (a stored block's first data byte, the end of a dynamic block's code
+    // lengths), and the cut itself, which a stored block's LEN/NLEN or Huffman symbol ends at.
+    size_t header_bit = 0, body_bit = 0, bit = 0;
+    bool final = false;        // of the block the cut lies in
+    unsigned stored_left = 0;  // InStored: its bytes after the cut
+};
+
+// Walks in[0, size) to the first place where exactly `decoded` bytes lie behind: a block
+// boundary, a byte of a stored block, or the start of a Huffman symbol. False if a match runs
+// across that place, the stream is malformed, or it ends before.
+bool find_symbol_cut(const unsigned char *in, size_t size, uint64_t decoded, SymbolCut &out);
+
 }  // namespace chainerser::core

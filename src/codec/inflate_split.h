@@ -1,9 +1,11 @@
 // Inflating a raw deflate stream so that all but its first bytes go straight to their
-// destination: a zip member's npy header to a small scratch, the array into the caller's buffer,
-// with no second copy of the array. libdeflate writes only one contiguous output, so the stream is
-// cut at the first block boundary past the header and inflated by two calls: the blocks before
-// the cut as a stream of their own, then the rest behind a stored block that holds the window its
-// back-references may reach (up to 32 KiB already decoded: the caller's own bytes).
+// destination: a zip member's npy header skipped, the array into the caller's buffer, with no
+// second copy of the array. libdeflate writes only one contiguous output, so the stream is
+// restarted where the skipped bytes end: right there if a symbol starts there (a few synthesized
+// bits in front reopen the block it lies in), else at the first block boundary past them, the
+// blocks before it inflated as a stream of their own and the rest behind a stored block that
+// holds the window its back-references may reach (up to 32 KiB already decoded: the caller's own
+// bytes).
 #pragma once
 
 #include <cstddef>
@@ -23,5 +25,11 @@ constexpr size_t kSplitHeadroom = 5 + 32768 + 3;
 // which also names what is wrong.
 bool inflate_split(unsigned char *in, size_t in_size, uint64_t total, uint64_t skip, unsigned char *out,
                    uint32_t &crc);
+
+// inflate_split's first way by itself, with the same contract: the stream restarted exactly
+// after `skip` bytes. It declines where a match runs across that place, or where a
+// back-reference from past it reaches into the skipped bytes.
+bool inflate_from_symbol_cut(unsigned char *in, size_t in_size, uint64_t total, uint64_t skip, unsigned char *out,
+                             uint32_t &crc);
 
 }  // namespace chainerser::core

@@ -1,21 +1,26 @@
 // Inflating a stream cut after its first bytes (src/codec/inflate_split.cpp), against zlib's
 // inflate of the whole stream, on streams written by zlib (as NumPy's zipfile writes members),
-// by libdeflate and with zlib's stored and fixed-Huffman blocks; and corrupt streams.
+// by libdeflate and with zlib's stored and fixed-Huffman blocks; and corrupt streams. Both ways
+// of cutting: at a symbol (inflate_from_symbol_cut) and at the next block boundary.
 #include <gtest/gtest.h>
 #include <zlib.h>
 
 #include <algorithm>
 #include <cstring>
 #include <random>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "codec/crc32.h"
 #include "codec/deflate.h"
+#include "codec/deflate_walk.h"
 #include "codec/inflate_split.h"
 #include "support/deflate_check.h"
 
 namespace {
 
+using chainerser::core::inflate_from_symbol_cut;
 using chainerser::core::inflate_split;
 using chainerser::core::kSplitHeadroom;
 using Bytes = std::vector<unsigned char>;
@@ -51,12 +56,24 @@ struct Split {
     uint32_t crc;
 };
 
-Split split(const Bytes &stream, size_t total, size_t skip) {
+using SplitFunction = bool (*)(unsigned char *, size_t, uint64_t, uint64_t, unsigned char *, uint32_t &);
+
+Split split(const Bytes &stream, size_t total, size_t skip, SplitFunction how = inflate_split) {
     Input in(stream);
     Split r{false, Bytes(total - std::min(skip, total), 0x5a), 0};
-    r.ok = inflate_split(in.stream(), stream.size(), total, skip, r.out.data(), r.crc);
+    r.ok = how(in.stream(), stream.size(), total, skip, r.out.data(), r.crc);
     EXPECT_TRUE(std::equal(stream.begin(), stream.end(), in.stream())) << "the stream was not restored";
     return r;
+}
+
+// What a NumPy member starts with: a version 1.0 npy header padded with spaces to 128 bytes.
+Bytes npy_like(const Bytes &payload) {
+    std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + std::to_string(payload.size() / 4) + ",), }";
+    dict.resize(128 - 10 - 1, ' ');
+    const std::string header = std::string("\x93NUMPY\x01\x00", 8) + char(dict.size() + 1) + '\0' + dict + '\n';
+    Bytes out(header.begin(), header.end());
+    out.insert(out.end(), payload.begin(), payload.end());
+    return out;
 }
 
 std::vector<Bytes> inputs() {
@@ -89,8 +106,86 @@ TEST(InflateSplit, MatchesZlibOnEveryWritersStreams) {
     EXPECT_GT(splits, tries * 3 / 4) << splits << " of " << tries << " streams were cut";
 }
 
+TEST(InflateSplit, RestartsNumPyMembersRightAfterTheirHeader) {
+    using chainerser::core::SymbolCut;
+    std::set<SymbolCut::Kind> kinds;
+    std::set<size_t> parities;  // of the bits the reopened block's header leaves to fill
+    const std::vector<Bytes> payloads = {trained_like(250000, 1), random_bytes(700000, 2), Bytes(3 << 20, 0),
+                                         trained_like(40000, 5), mixed(400000, 3000, 6)};
+    for (const Bytes &payload : payloads) {
+        const Bytes data = npy_like(payload);
+        std::vector<std::pair<std::string, Bytes>> streams;
+        for (int level : {0, 1, 4, 6, 9}) streams.emplace_back("zlib " + std::to_string(level), zlib_stream(data, level));
+        streams.emplace_back("zlib Huffman only", zlib_stream(data, 6, Z_HUFFMAN_ONLY));
+        streams.emplace_back("zlib fixed Huffman", zlib_stream(data, 6, Z_FIXED));
+        for (int level : {1, 6, 12}) streams.emplace_back("libdeflate " + std::to_string(level), libdeflate_stream(data, level));
+        for (const auto &[writer, s] : streams) {
+            SCOPED_TRACE(writer + ", " + std::to_string(data.size()) + " bytes");
+            SymbolCut cut;
+            ASSERT_TRUE(chainerser::core::find_symbol_cut(s.data(), s.size(), 128, cut));
+            kinds.insert(cut.kind);
+            if (cut.kind == SymbolCut::InFixed || cut.kind == SymbolCut::InDynamic)
+                parities.insert((cut.bit - (cut.body_bit - cut.header_bit)) % 2);
+            // A symbol starts after the newline: it is a literal, as no earlier byte matches it;
+            // a binary payload refers back into the header as good as never.
+            const Split r = split(s, data.size(), 128, inflate_from_symbol_cut);
+            ASSERT_TRUE(r.ok);
+            ASSERT_TRUE(std::equal(r.out.begin(), r.out.end(), data.begin() + 128));
+            EXPECT_EQ(r.crc, uLong(crc32(0, data.data(), uInt(data.size()))));
+        }
+    }
+    EXPECT_EQ(kinds, (std::set<SymbolCut::Kind>{SymbolCut::InStored, SymbolCut::InFixed, SymbolCut::InDynamic}));
+    EXPECT_EQ(parities, (std::set<size_t>{0, 1})) << "both the even restart and the odd empty block";
+}
+
+TEST(InflateSplit, SymbolCutsAnywhereDecodeExactly) {
+    size_t cuts = 0, tries = 0;
+    for (const Bytes &data : inputs())
+        for (int level : {0, 1, 6, 9}) {
+            const Bytes s = zlib_stream(data, level);
+            const Bytes fixed = zlib_stream(data, 6, Z_FIXED);
+            for (size_t skip : {size_t(0), size_t(1), size_t(77), size_t(4096), size_t(33333), size_t(200001)})
+                for (const Bytes *stream : {&s, &fixed}) {
+                    SCOPED_TRACE("level " + std::to_string(level) + ", skip " + std::to_string(skip));
+                    const Split r = split(*stream, data.size(), skip, inflate_from_symbol_cut);
+                    ++tries;
+                    if (!r.ok) continue;
+                    ++cuts;
+                    ASSERT_TRUE(std::equal(r.out.begin(), r.out.end(), data.begin() + long(skip)));
+                    EXPECT_EQ(r.crc, uLong(crc32(0, data.data(), uInt(data.size()))));
+                }
+        }
+    // Declined: a skip inside a match, a reference into the skipped bytes.
+    EXPECT_GT(cuts, tries / 2) << cuts << " of " << tries;
+}
+
+TEST(InflateSplit, AReferenceIntoTheSkippedBytesFallsBackToABlockCut) {
+    // Text after an npy header refers back into the header's words.
+    const Bytes words = npy_like(text(900000, 3));
+    for (int level : {1, 6, 9}) {
+        const Bytes s = zlib_stream(words, level);
+        EXPECT_FALSE(split(s, words.size(), 128, inflate_from_symbol_cut).ok) << "level " << level;
+        const Split r = split(s, words.size(), 128);
+        ASSERT_TRUE(r.ok);
+        ASSERT_TRUE(std::equal(r.out.begin(), r.out.end(), words.begin() + 128));
+    }
+    // Each 1000-byte unit repeats 40 bytes before it: right after the cut, the stream refers back
+    // into the skipped bytes, which the restarted stream does not hold.
+    Bytes data = random_bytes(1000, 12);
+    for (int k = 0; k < 400; ++k) {
+        Bytes unit = random_bytes(960, uint32_t(13 + k));
+        data.insert(data.end(), data.end() - 40, data.end());
+        data.insert(data.end(), unit.begin(), unit.end());
+    }
+    const Bytes s = zlib_stream(data, 6);
+    EXPECT_FALSE(split(s, data.size(), 1000, inflate_from_symbol_cut).ok);
+    const Split r = split(s, data.size(), 1000);
+    ASSERT_TRUE(r.ok);
+    ASSERT_TRUE(std::equal(r.out.begin(), r.out.end(), data.begin() + 1000));
+}
+
 TEST(InflateSplit, DeclinesWhatItCannotCut) {
-    const Bytes small = text(3000, 7);  // zlib writes it as one block: no boundary to cut at
+    const Bytes small(3000, 0);  // zlib writes it as one block; 64 lies inside a match
     EXPECT_FALSE(split(zlib_stream(small, 6), small.size(), 64).ok);
     EXPECT_FALSE(split(zlib_stream(small, 6), small.size(), small.size() + 1).ok) << "skip past the end";
     const Bytes one_block = text(200000, 8);
