@@ -107,7 +107,7 @@ bool inflate_from_symbol_cut(unsigned char *in, size_t in_size, uint64_t total, 
     const size_t filler_bits = odd ? kOddEmptyBlockBits : 0;
     const size_t empty_blocks = ((cut.bit - reopen.size() - filler_bits) % 8) / 2;  // 10 k = the rest (mod 8)
     const size_t prefix_bits = 10 * empty_blocks + filler_bits + reopen.size();
-    if (prefix_bits > cut.bit + 8 * kSplitHeadroom) return false;
+    if (prefix_bits > cut.bit + 8 * kSplitHeadroom || cut.bit / 8 >= kSplitWritesBelow) return false;
     uint32_t head_crc;
     if (!crc_of_head(in, in_size, size_t(skip), head_crc)) return false;
 
@@ -139,7 +139,8 @@ bool inflate_split(unsigned char *in, size_t in_size, uint64_t total, uint64_t s
     const bool found = walk_blocks(
         in, in_size, [&](const BlockEnd &b) { return b.final || b.decoded > kMaxSplitHead || (b.decoded > skip && b.end_bit % 2 == 0); },
         cut);
-    if (!found || cut.final || cut.decoded > kMaxSplitHead || cut.decoded >= total) return false;
+    if (!found || cut.final || cut.decoded > kMaxSplitHead || cut.decoded >= total || cut.end_bit / 8 >= kSplitWritesBelow)
+        return false;
 
     // The blocks before the cut: their last one made final.
     const size_t flag_byte = cut.header_bit / 8, cut_byte = cut.end_bit / 8;

@@ -16,6 +16,10 @@ namespace chainerser::core {
 // Writable bytes that inflate_split needs in front of its input for the restarted stream's head.
 constexpr size_t kSplitHeadroom = 5 + 32768 + 3;
 
+// inflate_split writes no byte of `in` at or past this offset (its cuts lie before it): the rest
+// of a mapped stream may be handed back to the file while it runs (file_view.h).
+constexpr size_t kSplitWritesBelow = size_t(32) << 20;
+
 // Inflates in[0, in_size), which must decode to exactly `total` bytes, writing bytes [skip, total)
 // to out[0, total - skip) and the CRC-32 of all `total` bytes to `crc`. The kSplitHeadroom bytes
 // before `in` are scratch; `in` itself is modified during the call and restored before it returns.

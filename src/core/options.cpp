@@ -78,8 +78,10 @@ const std::vector<const char *> &pointer_option_names() {
 const std::vector<FixedLimit> &fixed_limits() {
     static const std::vector<FixedLimit> limits = {
         {"max_whole_inflate_bytes", kMaxWholeInflateBytes,
-         "NPZ: a deflated member up to this size is inflated whole with libdeflate; a larger one without a piece "
-         "index streams through zlib in bounded memory, and no piece of a piece index may be larger"},
+         "NPZ: a deflated member up to this size is inflated whole with libdeflate from a copy of its stored bytes; a "
+         "larger one without a piece index is inflated by libdeflate from a mapping of the file straight into the "
+         "caller's buffer when its whole array is read (its pages handed back as it goes), else streams through "
+         "zlib in bounded memory; no piece of a piece index may be larger"},
         {"max_none_pickle_bytes", kMaxNonePickleBytes,
          "NPZ: an object member larger than this is not Chainer's None and is refused unread"},
         {"max_piece_index_entries", kMaxPieceIndexEntries,

@@ -15,6 +15,7 @@
 
 #include "core/byte_buffer.h"
 #include "core/error.h"
+#include "core/file_view.h"
 #include "core/options.h"
 #include "core/pipeline.h"
 #include "codec/crc32.h"
@@ -247,6 +248,7 @@ void ZipReader::read_range(uint64_t index, uint64_t offset, void *buf, uint64_t 
     if (m.method == 0) return read_stored(index, offset, buf, n, what);
     if (m.method == 8 && !m.pieces.empty() && read_in_pieces(index, offset, buf, n, pool, what)) return;
     if (m.method == 8 && m.size <= kMaxWholeInflateBytes) return read_deflated_whole(index, offset, buf, n, what);
+    if (m.method == 8 && offset + n == m.size && inflate_tail_into(index, offset, buf, what)) return;
     if (m.method == 8) return read_deflated_streaming(index, offset, buf, n, what);
     read_with_libzip(index, offset, buf, n, what);
 }
@@ -298,12 +300,20 @@ const unsigned char *ZipReader::inflate_whole(uint64_t index, const std::string 
 bool ZipReader::inflate_tail_into(uint64_t index, uint64_t offset, void *buf, const std::string &what) {
     const ZipEntry &m = members_[index];
     const uint64_t start = data_offset(index, what);
+    uint32_t crc = 0;
+    if (m.size > kMaxWholeInflateBytes) {  // too large to copy: inflated from the page cache's pages
+        PrivateFileView view(fd_, start, m.comp_size, kSplitHeadroom, what);
+        std::optional<PagesHandedBack> read_through;
+        if (m.comp_size > kSplitWritesBelow) read_through.emplace(view.data() + kSplitWritesBelow, m.comp_size - kSplitWritesBelow);
+        const bool ok = inflate_split(view.data(), size_t(m.comp_size), m.size, offset, static_cast<unsigned char *>(buf), crc);
+        if (ok && crc != m.crc) fail(SER_EFORMAT, what + "CRC error (member data is corrupt)");
+        return ok;
+    }
     RawBytes &stream = t_stream;
     stream.resize(kSplitHeadroom + static_cast<size_t>(m.comp_size));
     unsigned char *in = stream.data.get() + kSplitHeadroom;
     if (const unsigned char *copy = copied_bytes(start, m.comp_size, what)) std::memcpy(in, copy, m.comp_size);
     else pread_exact(fd_, in, m.comp_size, start, what);
-    uint32_t crc = 0;
     const bool ok = inflate_split(in, size_t(m.comp_size), m.size, offset, static_cast<unsigned char *>(buf), crc);
     if (stream.capacity > kSmallMember) stream.release();
     if (ok && crc != m.crc) fail(SER_EFORMAT, what + "CRC error (member data is corrupt)");

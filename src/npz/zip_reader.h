@@ -73,8 +73,9 @@ private:
     void check_ratio(const ZipEntry &m, const std::string &what) const;
     void read_stored(uint64_t index, uint64_t offset, void *buf, uint64_t n, const std::string &what);
     void read_deflated_whole(uint64_t index, uint64_t offset, void *buf, uint64_t n, const std::string &what);
-    // Bytes [offset, size) of a deflated member straight into buf (inflate_split.h); false if the
-    // stream cannot be cut there, or is corrupt.
+    // Bytes [offset, size) of a deflated member straight into buf (inflate_split.h), from a copy
+    // of its stored bytes or, past kMaxWholeInflateBytes, a mapping; false if the stream cannot be
+    // cut there, or is corrupt.
     bool inflate_tail_into(uint64_t index, uint64_t offset, void *buf, const std::string &what);
     // The whole decoded member, CRC-checked; the last one per thread is kept, because a header
     // read is usually followed by the data read of the same member.

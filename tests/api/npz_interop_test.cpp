@@ -258,6 +258,47 @@ TEST(NpzInterop, NumPyLoadsLargeTrainedLikeWeights) {
     python_ok("npz_check_weights.py", args);
 }
 
+// NumPy's members over the 64 MiB inflated whole from a copy are inflated from a mapping of the
+// file straight into the caller's buffer (one zlib stream each, cut after the npy header), and
+// converted where the file's byte or memory order is not the caller's; corrupt, one is an error
+// naming the file and the member.
+TEST(NpzInterop, NumPyMembersOver64MiBReadExactly) {
+    const std::string dir = scratch_dir();
+    python_ok("npz_savez_compressed_huge.py", {dir});
+    const std::string path = dir + "/huge.npz";
+    struct Member {
+        const char *key;
+        int32_t dtype;
+        std::vector<int64_t> shape;
+    };
+    const Member members[] = {{"w", SER_FLOAT32, {18 << 20}}, {"b", SER_FLOAT64, {66 << 17}}, {"f", SER_INT32, {4096, 17 << 8}}};
+    {
+        Handle r = open_npz(path, SER_READ);
+        ASSERT_TRUE(r) << errmsg();
+        for (const Member &m : members) {
+            SCOPED_TRACE(m.key);
+            const std::string want = read_file(dir + "/" + m.key + ".raw");
+            ASSERT_GT(want.size(), size_t(64) << 20);
+            std::string got(want.size(), '\0');
+            ASSERT_EQ(ser_get_array(nullptr, r.get(), m.key, m.dtype, int32_t(m.shape.size()), m.shape.data(), got.data(),
+                                    got.size()),
+                      SER_OK)
+                << errmsg();
+            EXPECT_TRUE(got == want);
+        }
+    }
+    std::string bad = read_file(path);
+    bad[size_t(30) << 20] ^= 0x10;  // inside w's stored bytes, which come first
+    write_file(dir + "/huge_bad.npz", bad);
+    Handle r = open_npz(dir + "/huge_bad.npz", SER_READ);
+    ASSERT_TRUE(r) << errmsg();
+    std::vector<float> w(size_t(18) << 20);
+    const int64_t shape[1] = {18 << 20};
+    EXPECT_EQ(ser_get_array(nullptr, r.get(), "w", SER_FLOAT32, 1, shape, w.data(), w.size() * 4), SER_EFORMAT);
+    EXPECT_NE(errmsg().find("huge_bad.npz"), std::string::npos) << errmsg();
+    EXPECT_NE(errmsg().find("'w'"), std::string::npos) << errmsg();
+}
+
 // A member of 16 MiB or more is cut into pieces deflated on the workers and joined into one
 // stream, with a piece index that NumPy ignores and our reader uses. Its thirds are random
 // mantissas (literal-only pieces), zeros and a repeating pattern (libdeflate pieces); small
