@@ -69,14 +69,17 @@ std::string fresh_temp_name(const std::string &target) {
 
 int open_scratch_beside(const std::string &target) {
     if (target.empty()) fail(SER_EINVAL, "empty file name");
-    const std::string dir = dir_of(target);
 #ifdef O_TMPFILE
-    int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    const int fd = ::open(dir_of(target).c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
     if (fd >= 0) return fd;
     // EOPNOTSUPP, EISDIR, EINVAL: no O_TMPFILE here; anything else fails below as well.
-#else
-    int fd = -1;
 #endif
+    return open_named_scratch_beside(target);
+}
+
+int open_named_scratch_beside(const std::string &target) {
+    if (target.empty()) fail(SER_EINVAL, "empty file name");
+    int fd = -1;
     for (int attempt = 0; attempt < 16; ++attempt) {
         const std::string name = fresh_temp_name(target);
         fd = ::open(name.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);

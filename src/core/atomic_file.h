@@ -37,4 +37,8 @@ private:
 // closed, also when the process is killed. Returns the descriptor; throws SER_EIO.
 int open_scratch_beside(const std::string &target);
 
+// open_scratch_beside's way where the file system has no O_TMPFILE: a fresh temporary name,
+// unlinked at once.
+int open_named_scratch_beside(const std::string &target);
+
 }  // namespace chainerser::core
