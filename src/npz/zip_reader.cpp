@@ -302,6 +302,7 @@ bool ZipReader::inflate_tail_into(uint64_t index, uint64_t offset, void *buf, co
     const uint64_t start = data_offset(index, what);
     uint32_t crc = 0;
     if (m.size > kMaxWholeInflateBytes) {  // too large to copy: inflated from the page cache's pages
+        if (m.comp_size == 0) return false;  // corrupt: the streaming read names it
         PrivateFileView view(fd_, start, m.comp_size, kSplitHeadroom, what);
         std::optional<PagesHandedBack> read_through;
         if (m.comp_size > kSplitWritesBelow) read_through.emplace(view.data() + kSplitWritesBelow, m.comp_size - kSplitWritesBelow);
