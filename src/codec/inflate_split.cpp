@@ -78,7 +78,7 @@ bool crc_of_head(const unsigned char *in, size_t in_size, size_t n, uint32_t &cr
 bool inflate_from_symbol_cut(unsigned char *in, size_t in_size, uint64_t total, uint64_t skip, unsigned char *out,
                              uint32_t &crc) {
     SymbolCut cut;
-    if (skip > kMaxSplitHead || !find_symbol_cut(in, in_size, skip, cut)) return false;
+    if (skip > kMaxSplitHead || !find_symbol_cut(in, in_size, skip, cut) || cut.bit / 8 >= in_size) return false;
     // What goes in front of in + cut.bit: [empty blocks][the reopened block's header].
     std::vector<bool> reopen;
     auto copy_bits = [&](size_t from, size_t to) {
